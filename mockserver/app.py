@@ -1,0 +1,163 @@
+"""The Flask app: maps HTTP to ``Store`` calls. No rule lives here.
+
+Flow of an API request: route -> ``Store.authorize`` (401/403) -> ``parsing`` (415/400)
+-> ``Store`` call (404/409) -> JSON. Every ``ApiError`` goes through one handler;
+``after_request`` writes the journal.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
+
+import schemas
+from mockserver import parsing
+from mockserver.errors import (
+    ApiError,
+    InvalidRequest,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+)
+from mockserver.journal import Journal, JournalEntry, Violation, redact
+from mockserver.store import READ_SCOPE, WRITE_SCOPE, Store
+
+API_PREFIX = "/api/v2/public/orgs/<org_id>/inventory"
+CONTROL_PREFIX = "/_mock"
+_log = logging.getLogger("mockserver")
+
+
+@dataclass(frozen=True)
+class ControlSettings:
+    """How the control API under ``/_mock/`` is exposed."""
+
+    enabled: bool = True
+    token: str | None = None
+
+
+def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A JSON response, UTF-8, compact."""
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return Response(body, status=status, headers=headers, mimetype="application/json")
+
+
+def create_app(
+    store: Store,
+    journal: Journal,
+    control: ControlSettings | None = None,
+    *,
+    seed_label: str = "seed",
+) -> Flask:
+    """Build the WSGI app of the fake around ``store`` and ``journal``."""
+    app = Flask("mockserver")
+    app.config["MAX_CONTENT_LENGTH"] = parsing.MAX_BODY_BYTES
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["inventory_mock"] = {"store": store, "journal": journal}
+
+    def authorize(org_id: str, scope: str) -> None:
+        token = parsing.bearer_token(request.headers.get("Authorization"))
+        g.token = token
+        store.authorize(token, org_id, scope)
+
+    @app.get(API_PREFIX)
+    def list_inventory(org_id: str) -> Response:
+        authorize(org_id, READ_SCOPE)
+        return json_response({"data": store.list_inventory(org_id)})
+
+    @app.post(f"{API_PREFIX}/adjust")
+    def adjust(org_id: str) -> Response:
+        authorize(org_id, WRITE_SCOPE)
+        body = parsing.json_body(request.get_data(cache=True), request.mimetype)
+        entry = store.adjust(org_id, parsing.adjustment(body))
+        return json_response({"status": "ok", "id": entry.id})
+
+    @app.get(f"{API_PREFIX}/<p1_id>/log")
+    def stock_log(org_id: str, p1_id: str) -> Response:
+        authorize(org_id, READ_SCOPE)
+        return json_response({"data": store.log(org_id, parsing.product_id(p1_id))})
+
+    @app.get(f"{API_PREFIX}/<p1_id>/history")
+    def stock_history(org_id: str, p1_id: str) -> Response:
+        authorize(org_id, READ_SCOPE)
+        product = parsing.product_id(p1_id)
+        days = parsing.history_days(request.args.getlist("days"))
+        return json_response({"data": store.history(org_id, product, days)})
+
+    @app.get("/openapi.json")
+    def openapi_document() -> Response:
+        return json_response(schemas.openapi())
+
+    @app.errorhandler(ApiError)
+    def render_api_error(error: ApiError) -> Response:
+        g.api_error = error
+        return json_response(error.body(), error.status_code, error.headers())
+
+    @app.errorhandler(HTTPException)
+    def render_http_exception(error: HTTPException) -> Response:
+        return render_api_error(_from_http_exception(error))
+
+    @app.errorhandler(Exception)
+    def render_unexpected(error: Exception) -> Response:
+        # A bug in the fake: say so in JSON, keep the traceback in the server's log.
+        _log.exception("unexpected error in the fake")
+        return json_response({"error": "internal_error", "message": "the fake hit a bug; see its log"}, 500)
+
+    @app.after_request
+    def write_journal(response: Response) -> Response:
+        if not request.path.startswith(CONTROL_PREFIX) and request.path != "/openapi.json":
+            journal.record(_journal_entry(response.status_code))
+        return response
+
+    if control is None:
+        control = ControlSettings()
+    if control.enabled:
+        from mockserver.control import control_blueprint
+
+        app.register_blueprint(control_blueprint(store, journal, control.token, seed_label))
+    return app
+
+
+def _from_http_exception(error: HTTPException) -> ApiError:
+    if error.code == 404:
+        return NotFound(f"no route for {request.method} {request.path[:200]}", field="path")
+    if error.code == 405:
+        allowed = ", ".join(sorted(getattr(error, "valid_methods", None) or []))
+        return MethodNotAllowed(f"method {request.method} is not allowed here (allowed: {allowed})", field="method")
+    if error.code == 413:
+        return PayloadTooLarge(f"body: must be at most {parsing.MAX_BODY_BYTES} bytes", field="body")
+    return InvalidRequest(f"request: {error.description or error.name}")
+
+
+def _journal_entry(status: int) -> JournalEntry:
+    error: ApiError | None = g.get("api_error")
+    violations: tuple[Violation, ...] = ()
+    if error is not None and error.rule is not None:
+        violations = (Violation(error.rule, error.message, error.field),)
+    return JournalEntry(
+        method=request.method,
+        path=request.path,
+        query=request.query_string.decode("latin-1"),
+        body=_journal_body(),
+        status=status,
+        token=redact(g.get("token")),
+        error=None if error is None else error.code,
+        violations=violations,
+    )
+
+
+def _journal_body() -> Any:
+    length = request.content_length
+    if not length:
+        return None
+    if length > parsing.MAX_BODY_BYTES:
+        return f"<{length} bytes, not kept>"
+    raw = request.get_data(cache=True)
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        return raw[:1000].decode("utf-8", "replace")

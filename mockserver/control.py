@@ -1,0 +1,157 @@
+"""The control API under ``/_mock/``: reset, seed, state, products, tokens, clock, journal.
+
+Not part of the Inventory & stock API; only the fake has it. Errors use the same
+body as the API (``{"error", "message"}``).
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from mockserver import parsing
+from mockserver.app import CONTROL_PREFIX, json_response
+from mockserver.clock import format_timestamp, parse_timestamp
+from mockserver.errors import InvalidRequest, MockUsageError, SeedError, Unauthorized
+from mockserver.journal import Journal
+from mockserver.seed import check_seed
+from mockserver.store import Store
+
+CONTROL_TOKEN_HEADER = "X-Mock-Control-Token"
+
+
+def control_blueprint(store: Store, journal: Journal, control_token: str | None, seed_label: str) -> Blueprint:
+    """Routes of the control API, bound to one store and journal."""
+    control = Blueprint("control", __name__, url_prefix=CONTROL_PREFIX)
+
+    @control.before_request
+    def require_control_token() -> None:
+        if control_token is None:
+            return
+        given = request.headers.get(CONTROL_TOKEN_HEADER, "")
+        if not hmac.compare_digest(given.encode(), control_token.encode()):
+            raise Unauthorized(f"the control API needs the header {CONTROL_TOKEN_HEADER}", field=CONTROL_TOKEN_HEADER)
+
+    @control.post("/reset")
+    def reset() -> Response:
+        store.reset()
+        store.clock.reset()
+        journal.clear()
+        return json_response({"status": "ok"})
+
+    @control.put("/seed")
+    def load_seed() -> Response:
+        seed = _json_object()
+        try:
+            check_seed(seed, "PUT /_mock/seed")
+            store.load(seed, "PUT /_mock/seed")
+        except SeedError as error:
+            raise InvalidRequest(f"seed: {error.path}: {error.problem}", field=error.path) from None
+        journal.clear()
+        return json_response({"status": "ok"})
+
+    @control.get("/state")
+    def state() -> Response:
+        return json_response(store.dump())
+
+    @control.post("/products")
+    def add_product() -> Response:
+        body = _json_object()
+        org_id = _org_id(body)
+        product = {key: value for key, value in body.items() if key != "org_id"}
+        try:
+            check_seed({"orgs": [{"id": org_id, "products": [product]}]}, "POST /_mock/products")
+        except SeedError as error:
+            raise InvalidRequest(f"{error.path.replace('$.orgs[0].products[0]', '$')}: {error.problem}") from None
+        if product.get("log"):
+            raise InvalidRequest("log: add a product without a log, then adjust it or load a seed", field="log")
+        _usage(
+            store.add_product,
+            org_id,
+            product["p1_id"],
+            product["name"],
+            product["stockquantity"],
+            incoming=product.get("incoming", 0),
+            price=product.get("price"),
+            category=product.get("category"),
+        )
+        return json_response({"status": "ok"}, 201)
+
+    @control.post("/tokens")
+    def add_token() -> Response:
+        body = _json_object()
+        org_id = _org_id(body)
+        token = {key: value for key, value in body.items() if key != "org_id"}
+        try:
+            check_seed({"orgs": [{"id": org_id, "tokens": [token]}]}, "POST /_mock/tokens")
+        except SeedError as error:
+            raise InvalidRequest(f"{error.path.replace('$.orgs[0].tokens[0]', '$')}: {error.problem}") from None
+        _usage(store.add_token, org_id, token["token"], token["scopes"])
+        return json_response({"status": "ok"}, 201)
+
+    @control.get("/clock")
+    def read_clock() -> Response:
+        return _clock_state(store)
+
+    @control.post("/clock")
+    def drive_clock() -> Response:
+        body = _json_object()
+        unknown = set(body) - {"now", "advance_seconds", "frozen"}
+        if unknown:
+            raise InvalidRequest(
+                f"{sorted(unknown)[0]}: is not an allowed field (allowed: advance_seconds, frozen, now)"
+            )
+        clock = store.clock
+        if "now" in body:
+            try:
+                clock.set(parse_timestamp(body["now"]))
+            except (TypeError, ValueError, AttributeError):
+                raise InvalidRequest("now: must be an ISO 8601 date-time with an offset", field="now") from None
+        if "advance_seconds" in body:
+            step = body["advance_seconds"]
+            if isinstance(step, bool) or not isinstance(step, int | float) or abs(step) > 10**10:
+                raise InvalidRequest("advance_seconds: must be a number of seconds", field="advance_seconds")
+            clock.advance(seconds=step)
+        if "frozen" in body:
+            if not isinstance(body["frozen"], bool):
+                raise InvalidRequest("frozen: must be a boolean", field="frozen")
+            clock.freeze() if body["frozen"] else clock.unfreeze()
+        return _clock_state(store)
+
+    @control.get("/journal")
+    def read_journal() -> Response:
+        return json_response({"data": [entry.to_json() for entry in journal.entries()]})
+
+    @control.delete("/journal")
+    def clear_journal() -> Response:
+        journal.clear()
+        return json_response({"status": "ok"})
+
+    return control
+
+
+def _clock_state(store: Store) -> Response:
+    return json_response({"now": format_timestamp(store.clock.now()), "frozen": store.clock.frozen})
+
+
+def _json_object() -> dict[str, Any]:
+    body = parsing.json_body(request.get_data(cache=True), request.mimetype)
+    if not isinstance(body, dict):
+        raise InvalidRequest("body: must be a JSON object", field="body")
+    return body
+
+
+def _org_id(body: dict[str, Any]) -> str:
+    org_id = body.get("org_id")
+    if not isinstance(org_id, str):
+        raise InvalidRequest("org_id: is required and must be a string", field="org_id")
+    return org_id
+
+
+def _usage(method: Any, *args: Any, **kwargs: Any) -> None:
+    try:
+        method(*args, **kwargs)
+    except MockUsageError as error:
+        raise InvalidRequest(str(error)) from None

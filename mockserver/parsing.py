@@ -1,0 +1,136 @@
+"""Turn raw request parts (header, body bytes, query values) into checked values.
+
+Shapes come from the JSON Schemas; what a schema cannot say (JSON syntax, duplicate
+keys, metadata size and depth, query and path formats) is checked here. Every
+failure is an ``ApiError`` naming the field and the rule.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import schemas
+from mockserver.errors import InvalidRequest, UnsupportedMediaType
+from mockserver.store import Adjustment
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_METADATA_BYTES = 16 * 1024
+MAX_METADATA_DEPTH = 32
+DEFAULT_DAYS = 30
+MAX_DAYS = 365
+
+_BEARER = re.compile(r"Bearer[ ]+([^ ]+)[ ]*", re.IGNORECASE)
+_DIGITS = re.compile(r"[1-9][0-9]{0,15}")
+
+
+def bearer_token(header: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, else ``None``."""
+    if not header:
+        return None
+    match = _BEARER.fullmatch(header)
+    return match.group(1) if match else None
+
+
+def product_id(text: str) -> int:
+    """A ``p1Id`` path segment as an integer."""
+    if not _DIGITS.fullmatch(text):
+        raise InvalidRequest(f"p1Id: must be a positive integer (got {text[:40]!r})", field="p1Id", rule="SHAPES")
+    return int(text)
+
+
+def history_days(values: list[str]) -> int:
+    """The ``days`` query parameter: default 30, an integer in 1..365."""
+    if not values:
+        return DEFAULT_DAYS
+    if len(values) > 1:
+        raise InvalidRequest("days: must be given at most once", field="days", rule="DAYS")
+    text = values[0]
+    if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= MAX_DAYS:
+        raise InvalidRequest(
+            f"days: must be an integer from 1 to {MAX_DAYS} (got {text[:40]!r})", field="days", rule="DAYS"
+        )
+    return int(text)
+
+
+def json_body(raw: bytes, mimetype: str) -> Any:
+    """Decode a JSON request body strictly (UTF-8, no NaN, no duplicate keys)."""
+    if mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise UnsupportedMediaType(
+            f"Content-Type must be application/json (got {mimetype or 'none'!r})", field="Content-Type"
+        )
+    if not raw:
+        raise InvalidRequest("body: a JSON object is required", field="body")
+    try:
+        text = raw.decode("utf-8")
+        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+    except UnicodeDecodeError:
+        raise InvalidRequest("body: must be UTF-8 encoded JSON", field="body") from None
+    except RecursionError:
+        raise InvalidRequest("body: JSON nested too deeply", field="body") from None
+    except ValueError as error:
+        raise InvalidRequest(f"body: not valid JSON ({_short(error)})", field="body") from None
+
+
+def adjustment(body: Any) -> Adjustment:
+    """Validate an adjust body against ``adjust-request`` and the fake's limits."""
+    if not isinstance(body, dict):
+        raise InvalidRequest("body: must be a JSON object", field="body")
+    problems = schemas.violations("adjust-request", body, limit=1)
+    if problems:
+        problem = problems[0]
+        rule = "REASON" if problem.field in ("p1_id", "reason") and problem.message == "is required" else "SHAPES"
+        raise InvalidRequest(str(problem), field=problem.field, rule=rule)
+    metadata = body.get("metadata")
+    if "metadata" in body:
+        _check_metadata(metadata)
+    return Adjustment(
+        p1_id=int(body["p1_id"]),
+        reason=body["reason"],
+        delta_on_hand=body.get("delta_on_hand", 0),
+        delta_incoming=body.get("delta_incoming", 0),
+        shop_id=body.get("shop_id"),
+        metadata=metadata,
+    )
+
+
+def _check_metadata(metadata: Any) -> None:
+    if _depth(metadata) > MAX_METADATA_DEPTH:
+        raise InvalidRequest(f"metadata: must be nested at most {MAX_METADATA_DEPTH} levels deep", field="metadata")
+    size = len(json.dumps(metadata, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    if size > MAX_METADATA_BYTES:
+        raise InvalidRequest(
+            f"metadata: must be at most {MAX_METADATA_BYTES} bytes serialized (got {size})", field="metadata"
+        )
+
+
+def _depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in item)
+    return deepest
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        duplicate = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise ValueError(f"duplicate key {duplicate!r}")
+    return result
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _short(error: ValueError) -> str:
+    text = str(error)
+    return text if len(text) <= 120 else text[:117] + "..."
