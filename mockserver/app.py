@@ -16,7 +16,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 import schemas
-from mockserver import parsing
+from mockserver import fault_injection, parsing
 from mockserver.errors import (
     ApiError,
     InvalidRequest,
@@ -26,6 +26,7 @@ from mockserver.errors import (
 )
 from mockserver.journal import Journal, JournalEntry, Violation, redact
 from mockserver.store import READ_SCOPE, WRITE_SCOPE, Store
+from mockserver.webhooks import WebhookDispatcher
 
 API_PREFIX = "/api/v2/public/orgs/<org_id>/inventory"
 CONTROL_PREFIX = "/_mock"
@@ -52,12 +53,19 @@ def create_app(
     control: ControlSettings | None = None,
     *,
     seed_label: str = "seed",
+    webhooks: WebhookDispatcher | None = None,
 ) -> Flask:
-    """Build the WSGI app of the fake around ``store`` and ``journal``."""
+    """Build the WSGI app of the fake around ``store`` and ``journal``.
+
+    ``webhooks`` delivers the store's stock alerts; without one, the app attaches its own.
+    """
     app = Flask("mockserver")
     app.config["MAX_CONTENT_LENGTH"] = parsing.MAX_BODY_BYTES
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.extensions["inventory_mock"] = {"store": store, "journal": journal}
+    if webhooks is None:
+        webhooks = WebhookDispatcher(store.events, store.clock)
+        store.add_event_listener(webhooks.enqueue)
+    app.extensions["inventory_mock"] = {"store": store, "journal": journal, "webhooks": webhooks}
 
     def authorize(org_id: str, scope: str) -> None:
         token = parsing.bearer_token(request.headers.get("Authorization"))
@@ -113,12 +121,17 @@ def create_app(
             journal.record(_journal_entry(response.status_code))
         return response
 
+    fault_injection.install(app, store.faults, render_api_error)  # last: see install()
+
     if control is None:
         control = ControlSettings()
     if control.enabled:
         from mockserver.control import control_blueprint
+        from mockserver.control_alerts import alerts_blueprint
 
-        app.register_blueprint(control_blueprint(store, journal, control.token, seed_label))
+        blueprint = control_blueprint(store, journal, control.token, seed_label)
+        blueprint.register_blueprint(alerts_blueprint(store, webhooks))  # under /_mock/, same token check
+        app.register_blueprint(blueprint)
     return app
 
 

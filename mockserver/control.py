@@ -15,6 +15,7 @@ from mockserver import parsing
 from mockserver.app import CONTROL_PREFIX, json_response
 from mockserver.clock import format_timestamp, parse_timestamp
 from mockserver.errors import InvalidRequest, MockUsageError, SeedError, Unauthorized
+from mockserver.events import DEFAULT_LOW_STOCK_THRESHOLD
 from mockserver.journal import Journal
 from mockserver.seed import check_seed
 from mockserver.store import Store
@@ -70,6 +71,7 @@ def control_blueprint(store: Store, journal: Journal, control_token: str | None,
             incoming=product.get("incoming", 0),
             price=product.get("price"),
             category=product.get("category"),
+            low_stock_threshold=product.get("low_stock_threshold", DEFAULT_LOW_STOCK_THRESHOLD),
         )
         return json_response({"status": "ok"}, 201)
 

@@ -16,6 +16,8 @@ from urllib.parse import unquote_to_bytes, urlsplit
 import responses
 from requests import PreparedRequest
 
+from mockserver.fault_injection import raise_if_dropped
+
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 CallbackResult = tuple[int, dict[str, str], bytes]
 
@@ -67,13 +69,15 @@ def call_wsgi(app: WsgiApp, request: PreparedRequest) -> CallbackResult:
         started[:] = [status, headers]
         return lambda _data: None
 
-    chunks = app(build_environ(request), start_response)
+    environ = build_environ(request)
+    chunks = app(environ, start_response)
     try:
         body = b"".join(chunks)
     finally:
         close = getattr(chunks, "close", None)
         if close is not None:
             close()
+    raise_if_dropped(environ, request)
     status, headers = started
     # responses sets Content-Length itself from the body.
     return int(status[:3]), {k: v for k, v in headers if k.lower() != "content-length"}, body

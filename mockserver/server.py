@@ -9,6 +9,8 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from mockserver.fault_injection import DropConnections
+
 _log = logging.getLogger("mockserver.requests")
 
 
@@ -22,6 +24,10 @@ class _RequestHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         _log.debug(format, *args)
 
+    def connection_dropped(self, error: BaseException, environ: Any = None) -> None:
+        # Also reached by an injected "disconnect" fault: never reuse a dropped connection.
+        self.close_connection = True
+
 
 class LiveServer:
     """Serve a WSGI app on ``host:port`` (port 0: a free one) until ``stop()``.
@@ -30,7 +36,9 @@ class LiveServer:
     """
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True, request_handler=_RequestHandler)
+        self._server: BaseWSGIServer = make_server(
+            host, port, DropConnections(app), threaded=True, request_handler=_RequestHandler
+        )
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
