@@ -58,7 +58,10 @@ class LiveServer:
     def start(self) -> LiveServer:
         """Start serving in a daemon thread; returns self."""
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name=f"inventory-mock:{self.port}", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"inventory-mock:{self.port}",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -75,7 +78,9 @@ class LiveServer:
             self._thread.join(timeout=5)
 
     def __enter__(self) -> LiveServer:
-        return self.start()
+        # ``with mock.serve() as server`` gets a started server: starting it twice would leave
+        # a second serving loop behind that ``stop()`` cannot end.
+        return self if self._thread is not None else self.start()
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
