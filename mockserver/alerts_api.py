@@ -45,6 +45,10 @@ class AlertsAndFaults:
         """Every stock alert emitted since the last reset, oldest first."""
         return self.store.events.events()
 
+    def clear_events(self) -> None:
+        """Forget the alerts recorded so far (their pending deliveries are dropped)."""
+        self.store.events.clear()
+
     def deliveries(self, event: Event | str) -> list[Delivery]:
         """The deliveries (one per subscriber, with every attempt) of an event."""
         return self.store.events.deliveries(event if isinstance(event, str) else event.id)

@@ -4,7 +4,7 @@
 - ``PUT /_mock/webhooks/retry``: the delivery retry policy
 - ``PUT /_mock/thresholds``: ``{"org_id", "p1_id", "low_stock_threshold"}``
 - ``GET /_mock/events[?wait_seconds=N]``: every alert with its delivery attempts (after
-  waiting up to N seconds for pending deliveries to settle)
+  waiting up to N seconds for pending deliveries to settle); ``DELETE`` forgets them
 - ``GET|POST|DELETE /_mock/faults``, ``DELETE /_mock/faults/<id>``: fault rules
 """
 
@@ -88,6 +88,11 @@ def alerts_blueprint(store: Store, webhooks: WebhookDispatcher) -> Blueprint:
                 raise InvalidRequest("wait_seconds: must be a number", field="wait_seconds") from None
             settled = webhooks.wait_idle(max(0.0, min(seconds, MAX_WAIT_SECONDS)))
         return json_response({"data": store.events.to_json(), "settled": settled})
+
+    @alerts.delete("/events")
+    def clear_events() -> Response:
+        store.events.clear()
+        return json_response({"status": "ok"})
 
     @alerts.get("/faults")
     def list_faults() -> Response:

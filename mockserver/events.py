@@ -134,6 +134,7 @@ class EventLog:
         self._records: OrderedDict[str, _Record] = OrderedDict()
         self._max = max_events
         self._lock = threading.Lock()
+        self.generation = 0  # bumped by clear(): deliveries queued before it are dropped
 
     def record(self, event: Event, urls: list[str]) -> None:
         """Add ``event`` with one pending delivery per subscriber URL."""
@@ -146,15 +147,11 @@ class EventLog:
         """Append ``attempt`` to delivery ``index`` of an event; False if the event is gone (reset)."""
         with self._lock:
             record = self._records.get(event_id)
-            if record is None:
+            if record is None or index >= len(record.deliveries):
                 return False
             delivery = record.deliveries[index]
             record.deliveries[index] = replace(delivery, state=state, attempts=(*delivery.attempts, attempt))
             return True
-
-    def knows(self, event_id: str) -> bool:
-        with self._lock:
-            return event_id in self._records
 
     def events(self) -> list[Event]:
         """The events, oldest first."""
@@ -178,6 +175,7 @@ class EventLog:
     def clear(self) -> None:
         with self._lock:
             self._records.clear()
+            self.generation += 1
 
     def __len__(self) -> int:
         return len(self._records)

@@ -136,7 +136,7 @@ class _Job:
     event: Event = field(compare=False)
     index: int = field(compare=False)
     subscription: Subscription = field(compare=False)
-    generation: int = field(compare=False)
+    generation: tuple[int, int] = field(compare=False)  # (dispatcher's, event log's) when queued
     attempt: int = field(compare=False, default=1)
 
 
@@ -205,12 +205,15 @@ class WebhookDispatcher:
         with self._cond:
             now = time.monotonic()
             for index, subscription in enumerate(subscriptions):
-                job = _Job(now, next(self._seq), event, index, subscription, self._generation)
+                job = _Job(now, next(self._seq), event, index, subscription, self._current_generation())
                 heapq.heappush(self._queue, job)
             if self._worker is None:
                 self._worker = threading.Thread(target=self._run, name="inventory-mock-webhooks", daemon=True)
                 self._worker.start()
             self._cond.notify_all()
+
+    def _current_generation(self) -> tuple[int, int]:
+        return self._generation, self.events.generation
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until no delivery is queued, retrying or in flight; False on ``timeout``."""
@@ -245,15 +248,16 @@ class WebhookDispatcher:
                     self._cond.notify_all()
 
     def _deliver(self, job: _Job) -> None:
-        if not self.events.knows(job.event.id):
-            return  # the state was reset since the event was queued
+        with self._cond:
+            if job.generation != self._current_generation():
+                return  # reset (or events cleared) since the event was queued
         policy = self.policy
         status, error = self._attempt(job, policy)
         attempt = Attempt(job.attempt, self.clock.now(), status, error)
         retry = not attempt.ok and job.attempt < policy.max_attempts
         state = "delivered" if attempt.ok else "pending" if retry else "failed"
         with self._cond:
-            if job.generation != self._generation:
+            if job.generation != self._current_generation():
                 return
             self.events.add_attempt(job.event.id, job.index, attempt, state)  # type: ignore[arg-type]
             if retry:

@@ -208,3 +208,27 @@ def test_subscribe_needs_somewhere_to_deliver() -> None:
         mock.subscribe("http://x", events=["restocked"])
     with pytest.raises(MockUsageError):
         mock.route_webhooks("http://x")
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", "/_mock/reset"), ("DELETE", "/_mock/events")])
+def test_control_reset_and_clearing_events_stop_retries(method: str, path: str) -> None:
+    mock = InventoryMock()
+    mock.configure_webhooks(backoff=0.0, max_attempts=5)
+    entered, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def failing(_message: WebhookMessage) -> int:
+        calls.append(1)
+        entered.set()
+        release.wait(30)
+        return 500
+
+    mock.subscribe(handler=failing)
+    with mock.serve() as server:
+        sell(mock, 12347, 8)
+        assert entered.wait(10)  # attempt 1 is in flight
+        assert requests.request(method, f"{server.url}{path}", timeout=10).ok
+        release.set()
+        mock.wait_for_deliveries()
+    assert calls == [1]  # its failure was not retried
+    assert mock.events == []
