@@ -55,17 +55,11 @@ def create_app(
     seed_label: str = "seed",
     webhooks: WebhookDispatcher | None = None,
 ) -> Flask:
-    """Build the WSGI app of the fake around ``store`` and ``journal``.
-
-    ``webhooks`` delivers the store's stock alerts; without one, the app attaches its own.
-    """
+    """Build the WSGI app of the fake around ``store`` and ``journal``."""
     app = Flask("mockserver")
     app.config["MAX_CONTENT_LENGTH"] = parsing.MAX_BODY_BYTES
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    if webhooks is None:
-        webhooks = WebhookDispatcher(store.events, store.clock)
-        store.add_event_listener(webhooks.enqueue)
-    app.extensions["inventory_mock"] = {"store": store, "journal": journal, "webhooks": webhooks}
+    app.extensions["inventory_mock"] = {"store": store, "journal": journal}
 
     def authorize(org_id: str, scope: str) -> None:
         token = parsing.bearer_token(request.headers.get("Authorization"))
@@ -122,6 +116,10 @@ def create_app(
         return response
 
     fault_injection.install(app, store.faults, render_api_error)  # last: see install()
+    if webhooks is None:  # delivers the store's stock alerts (InventoryMock passes its own)
+        webhooks = WebhookDispatcher(store.events, store.clock)
+        store.add_event_listener(webhooks.enqueue)
+    app.extensions["inventory_mock"]["webhooks"] = webhooks
 
     if control is None:
         control = ControlSettings()

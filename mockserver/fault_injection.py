@@ -12,6 +12,8 @@ A fault hits before the route runs, so the request changes nothing; with
 
 from __future__ import annotations
 
+import contextlib
+import socket
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -138,5 +140,11 @@ class DropConnections:
         kind, seconds, plan = mark
         if kind == "timeout":
             plan.wait(seconds)
-        # werkzeug treats ConnectionError from the app as a dropped connection: no answer is written.
+        connection = environ.get("werkzeug.socket")
+        if connection is not None:
+            # The client sees the connection end without an answer, and werkzeug does not
+            # wait on it for a next request.
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        # werkzeug treats ConnectionError from the app as a dropped connection: it writes nothing.
         raise ConnectionAbortedError(f"injected fault: {kind}")

@@ -24,10 +24,6 @@ class _RequestHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         _log.debug(format, *args)
 
-    def connection_dropped(self, error: BaseException, environ: Any = None) -> None:
-        # Also reached by an injected "disconnect" fault: never reuse a dropped connection.
-        self.close_connection = True
-
 
 class LiveServer:
     """Serve a WSGI app on ``host:port`` (port 0: a free one) until ``stop()``.
@@ -58,10 +54,7 @@ class LiveServer:
     def start(self) -> LiveServer:
         """Start serving in a daemon thread; returns self."""
         self._thread = threading.Thread(
-            target=self._server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"inventory-mock:{self.port}",
-            daemon=True,
+            target=self._server.serve_forever, name=f"inventory-mock:{self.port}", daemon=True
         )
         self._thread.start()
         return self
