@@ -18,6 +18,7 @@ import heapq
 import hmac
 import itertools
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -37,6 +38,15 @@ EVENT_HEADER = "X-Inventory-Event"
 EVENT_ID_HEADER = "X-Inventory-Event-Id"
 ATTEMPT_HEADER = "X-Inventory-Delivery-Attempt"
 DEFAULT_TOLERANCE = 300.0
+# Bounds keep every backoff a finite float (factor ** 99 at most) and a test's wait finite.
+_POLICY_LIMITS = (
+    ("max_attempts", 1, 100),
+    ("backoff", 0, 3600),
+    ("factor", 0, 10),
+    ("max_backoff", 0, 3600),
+    ("timeout", 0, 600),
+)
+_log = logging.getLogger("mockserver.webhooks")
 
 Handler = Callable[["WebhookMessage"], int | None]
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -95,10 +105,14 @@ class RetryPolicy:
     timeout: float = 5.0
 
     def __post_init__(self) -> None:
-        if self.max_attempts < 1:
-            raise MockUsageError("max_attempts must be at least 1")
-        if min(self.backoff, self.factor, self.max_backoff) < 0 or self.timeout <= 0:
-            raise MockUsageError("backoff, factor and max_backoff must be >= 0, timeout > 0")
+        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int):
+            raise MockUsageError(f"max_attempts must be an integer, got {self.max_attempts!r}")
+        for name, low, high in _POLICY_LIMITS:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+                raise MockUsageError(f"{name} must be a number in {low}..{high}, got {value!r}")
+        if self.timeout == 0:
+            raise MockUsageError("timeout must be above 0")
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
@@ -242,6 +256,8 @@ class WebhookDispatcher:
                 self._busy += 1
             try:
                 self._deliver(job)
+            except Exception:  # a bug here must not stop later deliveries
+                _log.exception("webhook delivery of event %s failed", job.event.id)
             finally:
                 with self._cond:
                     self._busy -= 1

@@ -11,7 +11,7 @@ from flask import Flask, request
 from loopback_receiver import Receiver
 
 import schemas
-from mockserver import InventoryMock, WebhookMessage, verify_signature
+from mockserver import InventoryMock, RetryPolicy, WebhookMessage, verify_signature
 from mockserver.errors import MockUsageError
 from mockserver.store import Adjustment
 
@@ -175,12 +175,16 @@ def test_control_api_rejects_bad_subscriptions_and_settings() -> None:
             f"{control}/webhooks", json={"org_id": "demo-org", "url": "http://x", "secret": "s", "events": ["sold"]}
         )
         bad_retry = requests.put(f"{control}/webhooks/retry", json={"max_attempts": 0})
+        huge_factor = requests.put(f"{control}/webhooks/retry", json={"factor": 1e308})
+        unknown_option = requests.put(f"{control}/webhooks/retry", json={"jitter": 1})
         bad_threshold = requests.put(
             f"{control}/thresholds", json={"org_id": "demo-org", "p1_id": 12345, "low_stock_threshold": -1}
         )
     assert (missing_secret.status_code, missing_secret.json()["message"]) == (400, "$.secret: is required")
     assert bad_event.status_code == 400
     assert bad_retry.status_code == 400
+    assert (huge_factor.status_code, unknown_option.status_code) == (400, 400)
+    assert mock.webhooks.policy == RetryPolicy()
     assert bad_threshold.status_code == 400
     assert mock.store.webhooks("demo-org") == []
 
@@ -232,3 +236,8 @@ def test_control_reset_and_clearing_events_stop_retries(method: str, path: str) 
         mock.wait_for_deliveries()
     assert calls == [1]  # its failure was not retried
     assert mock.events == []
+
+
+def test_backoff_grows_by_factor_up_to_its_cap() -> None:
+    policy = RetryPolicy(backoff=0.5, factor=3, max_backoff=10)
+    assert [policy.delay(n) for n in (1, 2, 3, 4)] == [0.5, 1.5, 4.5, 10.0]
