@@ -7,10 +7,10 @@ import time
 
 import pytest
 import requests
-from fault_target import Target
 
 import schemas
 from mockserver import InventoryMock
+from tests.faults.fault_target import Target
 
 
 def log_size(target: Target) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from loopback_receiver import Receiver
 
 from mockserver import LiveServer
+from tests.webhooks.loopback_receiver import Receiver
 
 
 @pytest.fixture

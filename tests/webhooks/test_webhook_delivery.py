@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from typing import Any
 
 import pytest
 import requests
 from flask import Flask, request
-from loopback_receiver import Receiver
 
 import schemas
 from mockserver import InventoryMock, RetryPolicy, WebhookMessage, verify_signature
 from mockserver.errors import MockUsageError
 from mockserver.store import Adjustment
+from tests.webhooks.loopback_receiver import Receiver
 
 BASE = "http://inventory.test"
 AUTH = {"Authorization": "Bearer demo-read-write"}
@@ -94,15 +95,18 @@ def test_unreachable_receiver_and_raising_handler_are_failed_attempts() -> None:
     def broken(_message: WebhookMessage) -> None:
         raise RuntimeError("receiver bug")
 
+    with socket.socket() as probe:  # a port nobody listens on once the probe is closed
+        probe.bind(("127.0.0.1", 0))
+        nobody = f"http://127.0.0.1:{probe.getsockname()[1]}/nobody-listens"
     mock.subscribe(handler=broken)
-    mock.subscribe("http://127.0.0.1:9/nobody-listens")  # port 9 (discard): refused on loopback
+    mock.subscribe(nobody)
     sell(mock, 12347, 8)
     mock.wait_for_deliveries()
     by_url = {d.url: d for d in mock.deliveries(mock.events[0])}
     handler_delivery = next(d for url, d in by_url.items() if url.startswith("inprocess://"))
     assert handler_delivery.state == "failed"
     assert [a.error for a in handler_delivery.attempts] == ["RuntimeError: receiver bug"] * 2
-    http_delivery = by_url["http://127.0.0.1:9/nobody-listens"]
+    http_delivery = by_url[nobody]
     assert http_delivery.state == "failed"
     assert all(a.status is None and "ConnectionError" in (a.error or "") for a in http_delivery.attempts)
 
