@@ -126,3 +126,18 @@ def test_bad_seed_faults_are_refused_and_the_old_state_kept() -> None:
         mock.load_seed(bad)
     assert len(mock.faults) == 1
     assert mock.org_id == "demo-org"
+
+
+def test_the_dump_of_every_kind_of_rule_is_a_valid_seed() -> None:
+    mock = InventoryMock()
+    mock.fail_next("list", status=429, times=3)
+    mock.drop_next("adjust", after_applying=True)
+    mock.timeout_next("log")
+    mock.delay("history", (0.1, 0.2), seed=9)
+    mock.add_fault("*", "status", status=500, method="GET", probability=0.25, seed=1)
+    mock.subscribe("http://127.0.0.1:1/hook", events=["low_stock"], secret="k")
+    mock.set_low_stock_threshold(12345, 0)
+    dumped = mock.dump()
+    again = InventoryMock(dumped)  # validates against schemas/seed.json
+    assert again.dump() == dumped
+    assert len(dumped["faults"]) == 5
