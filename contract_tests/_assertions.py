@@ -36,7 +36,8 @@ def assert_adjusted(
     """At least one (or exactly ``times``) accepted adjust of ``p1_id`` has ``fields``."""
     unknown = sorted(set(fields) - set(ADJUST_FIELDS))
     if unknown:
-        raise MockUsageError(f"assert_adjusted: unknown field(s) {', '.join(unknown)}; known: {', '.join(ADJUST_FIELDS)}")
+        known = ", ".join(ADJUST_FIELDS)
+        raise MockUsageError(f"assert_adjusted: unknown field(s) {', '.join(unknown)}; known: {known}")
     accepted = [body for body in _adjust_bodies(journal, org_id, accepted=True) if _product(body) == p1_id]
     matching = [body for body in accepted if all(_field(body, k) == v for k, v in fields.items())]
     if (times is None and matching) or len(matching) == times:

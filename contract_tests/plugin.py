@@ -131,7 +131,9 @@ def _inventory_mock_fake(pytestconfig: pytest.Config) -> InventoryFixture:
 
 
 @pytest.fixture
-def inventory_mock(request: pytest.FixtureRequest, _inventory_mock_fake: InventoryFixture) -> Iterator[InventoryFixture]:
+def inventory_mock(
+    request: pytest.FixtureRequest, _inventory_mock_fake: InventoryFixture
+) -> Iterator[InventoryFixture]:
     """The Inventory & stock fake, fresh for this test, answering ``requests`` calls to
     ``inventory_base_url`` in-process. Other hosts and the test's own ``responses`` mocks work as usual."""
     fake = _inventory_mock_fake

@@ -47,4 +47,4 @@ def test_a_read_only_token_cannot_sell(inventory_mock):
     with pytest.raises(requests.HTTPError, match="403"):
         pos.sale(12345, 1, pos_ref="TX-1001")
     [(request, violation)] = inventory_mock.journal.violations()
-    assert violation.rule == "SCOPE-WRITE"
+    assert (request.status, violation.rule) == (403, "SCOPE-WRITE")
