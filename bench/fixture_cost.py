@@ -105,7 +105,9 @@ def write_suite(directory: Path, tests: int) -> None:
 
 def run(directory: Path) -> dict[str, float]:
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "bench_timer"]
-    subprocess.run(command, cwd=directory, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(directory)})
+    subprocess.run(
+        command, cwd=directory, check=True, stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(directory)}
+    )
     durations: dict[str, float] = json.loads(directory.joinpath("durations.json").read_text())
     return durations
 

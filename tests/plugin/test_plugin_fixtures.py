@@ -1,6 +1,8 @@
 """The fixtures as an integrator's test suite sees them (run with ``pytester``)."""
 
 import json
+import subprocess
+import sys
 from importlib.metadata import entry_points
 
 import pytest
@@ -141,7 +143,8 @@ def test_base_url_option(pytester):
 
         def test_url(inventory_mock):
             assert inventory_mock.base_url == "http://stock.internal:8080"
-            answer = requests.get("http://stock.internal:8080{LIST}", headers={{"Authorization": "Bearer demo-read-only"}})
+            auth = {{"Authorization": "Bearer demo-read-only"}}
+            answer = requests.get("http://stock.internal:8080{LIST}", headers=auth)
             assert answer.json()["data"][0]["p1_id"] == 12345
         """
     )
@@ -190,3 +193,11 @@ def test_inventory_server_serves_non_requests_clients_from_one_server_per_sessio
         """
     )
     pytester.runpytest("-p", "no:randomly").assert_outcomes(passed=2)
+
+
+def test_loading_the_plugin_does_not_import_the_fake():
+    # pytest loads the plugin in every run of an environment that has the package;
+    # the fake (Flask, jsonschema) is imported only when a fixture is used.
+    code = "import sys, contract_tests.plugin; print(sorted(m for m in ('flask', 'mockserver') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

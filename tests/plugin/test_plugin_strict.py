@@ -49,7 +49,8 @@ def test_the_report_names_each_broken_rule_and_quotes_the_document(pytester):
 def test_three_mistakes(inventory_mock):
     adjust(inventory_mock, {"p1_id": 12345, "delta_on_hand": -1})
     adjust(inventory_mock, {"p1_id": 12345, "delta_on_hand": -1, "reason": "sale"}, token="demo-read-only")
-    requests.get(inventory_mock.base_url + ROOT + "/12345/history?days=400", headers={"Authorization": "Bearer demo-read-only"})
+    auth = {"Authorization": "Bearer demo-read-only"}
+    requests.get(inventory_mock.base_url + ROOT + "/12345/history?days=400", headers=auth)
 """
     )
     result = pytester.runpytest()
@@ -83,7 +84,9 @@ def test_business_answers(inventory_mock):
 
 
 def test_the_marker_and_the_ini_option_opt_out(pytester):
-    test = CLIENT + """
+    test = (
+        CLIENT
+        + """
 @pytest.mark.inventory_allow_invalid
 def test_marked(inventory_mock):
     assert adjust(inventory_mock, {"p1_id": 12345}).status_code == 400
@@ -91,6 +94,7 @@ def test_marked(inventory_mock):
 def test_unmarked(inventory_mock):
     assert adjust(inventory_mock, {"p1_id": 12345}).status_code == 400
 """
+    )
     pytester.makepyfile(test_client=test)
     pytester.runpytest().assert_outcomes(passed=1, failed=1)
     pytester.makeini("[pytest]\ninventory_strict = false\n")
