@@ -13,7 +13,7 @@ teardown.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -22,6 +22,7 @@ import pytest
 
 if TYPE_CHECKING:
     from contract_tests._fixture import InventoryFixture, InventoryServerFixture
+    from mockserver.journal import JournalEntry
 
 SEED_OPTION = "inventory_seed"
 BASE_URL_OPTION = "inventory_base_url"
@@ -41,11 +42,12 @@ class Settings:
 
 @dataclass
 class _Watch:
-    """A fake whose journal strict mode checks for the current test."""
+    """A fake whose journal strict mode checks for the current test, and what it already reported."""
 
     fake: InventoryFixture
     fixture: str
-    reported: int = 0
+    # Entries by id(); holding them keeps their ids from being reused after a reset.
+    reported: dict[int, JournalEntry] = field(default_factory=dict)
 
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
@@ -107,8 +109,8 @@ def _new_violations_report(item: pytest.Item) -> str | None:
 
     reports = []
     for watch in watches:
-        found = watch.fake.journal.violations()
-        fresh, watch.reported = found[watch.reported :], len(found)
+        fresh = [(entry, v) for entry, v in watch.fake.journal.violations() if id(entry) not in watch.reported]
+        watch.reported.update((id(entry), entry) for entry, _ in fresh)
         if fresh:
             reports.append(contract_report(watch.fixture, fresh))
     return "\n\n".join(reports) or None
