@@ -147,17 +147,16 @@ class InventoryMock(AlertsAndFaults):
     def intercept(self, base_url: str, mock: responses.RequestsMock | None = None) -> Iterator[responses.RequestsMock]:
         """Answer every ``requests`` call under ``base_url`` in-process.
 
-        Other URLs pass through to the network. Give ``mock`` to register on an
-        already active ``RequestsMock`` instead of starting one.
+        Other URLs pass through (to the network, or to a ``responses`` mock started
+        before); ``responses`` mocks started inside keep working beside it (see
+        ``inprocess.intercepting``). Give ``mock`` to register on an already active
+        ``RequestsMock`` instead of starting one.
         """
         if mock is not None:
             inprocess.register(mock, self.app, base_url)
             yield mock
             return
-        own = responses.RequestsMock(assert_all_requests_are_fired=False)
-        inprocess.register(own, self.app, base_url)
-        own.add_passthru(inprocess.not_under(base_url))
-        with own:
+        with inprocess.intercepting(self.app, base_url) as own:
             yield own
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> LiveServer:

@@ -53,8 +53,9 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         """Start serving in a daemon thread; returns self."""
+        # A short poll interval: stop() waits for it (0.5 s by default, at every session end).
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name=f"inventory-mock:{self.port}", daemon=True
+            target=self._server.serve_forever, args=(0.05,), name=f"inventory-mock:{self.port}", daemon=True
         )
         self._thread.start()
         return self

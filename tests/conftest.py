@@ -11,6 +11,7 @@ import pytest
 import schemas
 from mockserver import InventoryMock
 
+pytest_plugins = ["pytester"]  # the plugin's tests (tests/plugin/) run pytest inside pytest
 ORG = "demo-org"
 PREFIX = f"/api/v2/public/orgs/{ORG}/inventory"
 RW, RO, WO = "demo-read-write", "demo-read-only", "demo-write-only"
