@@ -135,7 +135,8 @@ def create_app(
 
 def _from_http_exception(error: HTTPException) -> ApiError:
     if error.code == 404:
-        return NotFound(f"no route for {request.method} {request.path[:200]}", field="path")
+        # A typo in a client's URL is a contract violation, unlike an unknown product.
+        return NotFound(f"no route for {request.method} {request.path[:200]}", field="path", rule="SHAPES")
     if error.code == 405:
         allowed = ", ".join(sorted(getattr(error, "valid_methods", None) or []))
         return MethodNotAllowed(f"method {request.method} is not allowed here (allowed: {allowed})", field="method")
