@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
@@ -68,15 +69,19 @@ class Response:
         return self.content.decode("utf-8", "replace")
 
     def json(self) -> Any:
-        """The body as JSON, or ``None`` when it is not JSON."""
-        try:
-            return json.loads(self.content)
-        except ValueError:
-            return None
+        """The body as JSON (parsed once; do not modify it), or ``None`` when it is not JSON."""
+        return self._parsed[0]
 
     @property
     def is_json(self) -> bool:
-        return self.json() is not None or self.content.strip() == b"null"
+        return self._parsed[1]
+
+    @cached_property
+    def _parsed(self) -> tuple[Any, bool]:
+        try:
+            return json.loads(self.content), True
+        except (ValueError, UnicodeDecodeError):
+            return None, False
 
 
 @dataclass(frozen=True)
