@@ -33,7 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         if kind is bool:
             parser.add_argument(option, action="store_true", default=None, help=HELP[setting])
         else:
-            parser.add_argument(option, metavar=setting.removeprefix("token_").upper(), help=HELP[setting])
+            parser.add_argument(
+                option, metavar="TOKEN" if setting.startswith("token_") else setting.upper(), help=HELP[setting]
+            )
     parser.add_argument("--report", metavar="FILE", help="write a JSON report there and a Markdown summary beside it")
     parser.add_argument(
         "pytest_args", nargs="*", metavar="-- PYTEST_ARGS", help="passed to pytest (e.g. -- --junitxml=out.xml -x)"

@@ -24,6 +24,11 @@ class Restore:
     undone: dict[str, int] = field(default_factory=dict)
     adjusts: int = 0
     elsewhere: list[str] = field(default_factory=list)
+    error: str | None = None  # why the undoing adjust failed
+
+    @property
+    def restored(self) -> bool:
+        return self.error is None and self.on_hand_before == self.on_hand_after and not self.elsewhere
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -31,8 +36,9 @@ class Restore:
             "undone": self.undone,
             "on_hand_before": self.on_hand_before,
             "on_hand_after": self.on_hand_after,
-            "restored": self.on_hand_before == self.on_hand_after and not self.elsewhere,
+            "restored": self.restored,
             "accepted_elsewhere": self.elsewhere,
+            "error": self.error,
         }
 
 
@@ -124,7 +130,10 @@ class Context:
         result = Restore(self._on_hand_at_start, adjusts=self.ledger.accepted, elsewhere=list(self.ledger.elsewhere))
         if self._on_hand_at_start is None:
             return result
-        self.undo()
+        try:
+            self.undo()
+        except ContractViolation as refused:
+            result.error = str(refused)
         result.undone = dict(self.undone)
         # Read without the shape check: a broken server may show a negative stock.
         result.on_hand_after = self.product_row(self.api.list(validate=False))["stockquantity"]

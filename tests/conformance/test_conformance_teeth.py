@@ -11,6 +11,7 @@ from conformance_faults import (
     AnyoneMayCall,
     Fault,
     ForgetsMetadata,
+    HalfAppliedRefusal,
     HistoryWithoutIncoming,
     OnHandBelowZero,
     break_store,
@@ -97,3 +98,15 @@ def test_a_failing_run_still_restores_the_stock(run_suite: RunSuite, mock: Inven
     assert audit["status"] == "failed"
     assert {c["violated_rule"] for c in audit["checks"] if c["status"] == "failed"} == {"AUDIT"}
     assert "demo-read-write" not in result.stdout.str() + report_path.read_text()
+
+
+def test_a_stock_the_run_cannot_restore_fails_the_run(run_suite: RunSuite, mock: InventoryMock, tmp_path) -> None:
+    report_path = tmp_path / "report.json"
+    app = break_store(mock, HalfAppliedRefusal)  # refused adjusts still move on-hand stock
+    options = (*SUITE_OPTIONS, "--inventory-allow-writes", f"--inventory-report={report_path}")
+    result = run_suite(*options, "-k", "not stateful", app=app)  # shrinking would only add time
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*the product's stock was not restored*"])
+    report = json.loads(report_path.read_text())
+    assert report["restore"]["restored"] is False
+    assert report["restore"]["on_hand_before"] != report["restore"]["on_hand_after"]
