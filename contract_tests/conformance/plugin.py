@@ -201,7 +201,6 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     observed = run.context.observed.to_json() if run.context else {}
     target = run.target.describe() if run.target else None
     written = report.write(report.build(list(run.results.values()), target, observed, run.restore), path)
-    session.config.stash[_RUN].restore = run.restore
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(f"inventory conformance report: {written[0]} and {written[1]}")

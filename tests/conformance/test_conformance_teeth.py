@@ -88,7 +88,9 @@ def test_a_failing_run_still_restores_the_stock(run_suite: RunSuite, mock: Inven
     on_hand, incoming = mock.stock(PRODUCT), mock.incoming(PRODUCT)
     app = break_store(mock, ForgetsMetadata)
     report_path = tmp_path / "report.json"
-    result = run_suite(*SUITE_OPTIONS, "--inventory-allow-writes", f"--inventory-report={report_path}", app=app)
+    options = (*SUITE_OPTIONS, "--inventory-allow-writes", f"--inventory-report={report_path}")
+    # The stateful test would find the fault too, then spend a minute shrinking it.
+    result = run_suite(*options, "-k", "not stateful", app=app)
     assert result.ret == 1
     result.stdout.fnmatch_lines(["*[[]AUDIT[]] the log entry carries the adjust's metadata*"])
     assert (mock.stock(PRODUCT), mock.incoming(PRODUCT)) == (on_hand, incoming)
