@@ -33,10 +33,16 @@ def _reads(ctx: Context, p1_id: int | None = None) -> Iterator[tuple[str, Read]]
     yield "history", lambda **kw: ctx.api.history(product, **kw)
 
 
+def _data(exchange: Exchange, what: str) -> list[Any]:
+    """The ``data`` of a read the run relies on (the read_write token must be able to read)."""
+    data: list[Any] = expect.ok("SCOPE-READ", exchange, f"{what} with the read_write token")["data"]
+    return data
+
+
 def _state(ctx: Context) -> tuple[Any, ...]:
     """What an adjust changes, as far as the API shows it: stock, entry count, newest entry."""
     row = ctx.product_row()
-    log = ctx.api.log(ctx.target.product_id).response.json()["data"]
+    log = _data(ctx.api.log(ctx.target.product_id), "log")
     return row["stockquantity"], row["log_entries"], row["last_activity"], log[0]["id"] if log else None
 
 
@@ -56,8 +62,12 @@ def _harmless_adjust(ctx: Context, what: str) -> dict[str, Any]:
 
 
 def _unknown_product(ctx: Context) -> int:
-    ids = [item["p1_id"] for item in ctx.api.list().response.json()["data"]]
+    ids = [item["p1_id"] for item in _data(ctx.api.list(), "list")]
     return max(ids, default=0) + 1000
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
 
 
 def _utc_today() -> date:
@@ -271,7 +281,7 @@ def log_has_at_most_200_entries(ctx: Context) -> None:
 def log_returns_the_newest_200(ctx: Context) -> None:
     """Past 200 entries, exactly the newest 200 come back, newest first."""
     ctx.start()
-    earlier = [e["id"] for e in ctx.api.log(ctx.target.product_id).response.json()["data"]]
+    earlier = [e["id"] for e in _data(ctx.api.log(ctx.target.product_id), "log")]
     created = []
     for i in range(max(LOG_CAP + 1 - len(earlier), 3)):
         body = {
@@ -281,7 +291,7 @@ def log_returns_the_newest_200(ctx: Context) -> None:
         }
         created.append(expect.ok("LOG-CAP", ctx.api.adjust(body), "adjust")["id"])
     exchange = ctx.api.log(ctx.target.product_id)
-    entries = exchange.response.json()["data"]
+    entries = expect.ok("LOG-CAP", exchange, "log")["data"]
     ids = [e["id"] for e in entries]
     wanted = (created[::-1] + earlier)[:LOG_CAP]
     expect.that(
@@ -300,7 +310,7 @@ def log_returns_the_newest_200(ctx: Context) -> None:
         detail=f"position {first_wrong}: id {ids[first_wrong] if first_wrong is not None else ''!r}, "
         f"expected {wanted[first_wrong] if first_wrong is not None else ''!r}",
     )
-    stamps = [e["created_at"] for e in entries]
+    stamps = [_moment(e["created_at"]) for e in entries]
     expect.that("LOG-CAP", stamps == sorted(stamps, reverse=True), "created_at never increases down the log", exchange)
 
 
@@ -368,7 +378,7 @@ def list_matches_its_schema(ctx: Context) -> None:
 def log_matches_its_schema(ctx: Context) -> None:
     """The log body matches ``log-response``."""
     exchange = ctx.api.log(ctx.target.product_id)
-    stamps = [e["created_at"] for e in expect.ok("SHAPES", exchange, "log")["data"]]
+    stamps = [_moment(e["created_at"]) for e in expect.ok("SHAPES", exchange, "log")["data"]]
     ctx.observed.note("log order", _order(stamps[::-1], "created_at", reverse=True))
 
 
@@ -432,7 +442,7 @@ def adjust_is_logged_with_its_fields(ctx: Context) -> None:
     adjusted = ctx.api.adjust(body)
     entry_id = expect.ok("AUDIT", adjusted, "adjust")["id"]
     exchange = ctx.api.log(ctx.target.product_id)
-    entries = exchange.response.json()["data"]
+    entries = expect.ok("AUDIT", exchange, "log")["data"]
     expect.that("AUDIT", bool(entries) and entries[0]["id"] == entry_id, "the new entry heads the log", exchange)
     entry = entries[0]
     for name in ("delta_on_hand", "delta_incoming", "reason", "shop_id", "metadata"):
@@ -478,7 +488,7 @@ def history_is_the_daily_sum_of_the_log(ctx: Context) -> None:
     log must count at least the log's entries. Days next to the window's oldest edge are
     left out: the server's clock may differ from ours.
     """
-    log = ctx.api.log(ctx.target.product_id).response.json()["data"]
+    log = _data(ctx.api.log(ctx.target.product_id), "log")
     exchange = ctx.api.history(ctx.target.product_id, MAX_DAYS)
     history = _days(expect.ok("HISTORY", exchange, "history?days=365")["data"])
     totals: dict[str, list[int]] = {}
@@ -520,7 +530,7 @@ def history_is_the_daily_sum_of_the_log(ctx: Context) -> None:
 def history_follows_adjusts(ctx: Context) -> None:
     """Adjusts are added to their UTC day in the history."""
     ctx.start()
-    before = _days(ctx.api.history(ctx.target.product_id, 2).response.json()["data"])
+    before = _days(_data(ctx.api.history(ctx.target.product_id, 2), "history"))
     deltas = [(2, 1), (-1, 0), (0, 4)]
     ids = set()
     for i, (on_hand, incoming) in enumerate(deltas):
@@ -531,7 +541,7 @@ def history_follows_adjusts(ctx: Context) -> None:
             "reason": ctx.reason(f"history {i}"),
         }
         ids.add(expect.ok("HISTORY", ctx.api.adjust(body), "adjust")["id"])
-    log = ctx.api.log(ctx.target.product_id).response.json()["data"]
+    log = _data(ctx.api.log(ctx.target.product_id), "log")
     days = {e["created_at"][:10] for e in log if e["id"] in ids}
     exchange = ctx.api.history(ctx.target.product_id, 2)
     after = _days(expect.ok("HISTORY", exchange, "history?days=2")["data"])
