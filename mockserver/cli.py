@@ -37,7 +37,27 @@ def build_parser() -> argparse.ArgumentParser:
         "openapi", help="print the OpenAPI 3.1 document (JSON)", description="Print the OpenAPI 3.1 document."
     )
     openapi.set_defaults(run=run_openapi)
+
+    check = commands.add_parser(
+        "check",
+        help="check a server against the documented rules",
+        description="Run the conformance suite against a server (see README: Checking a server).",
+    )
+    _add_check_arguments(check)
+    check.set_defaults(run=run_check)
     return parser
+
+
+def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    from contract_tests.conformance.cli import add_arguments
+
+    add_arguments(parser)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from contract_tests.conformance.cli import run
+
+    return run(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

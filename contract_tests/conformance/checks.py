@@ -1,0 +1,560 @@
+"""The example-based checks, one or more per documented rule (DESIGN.md's table).
+
+Each check is strict where the API document is (a named status, a named limit) and
+lenient where it is silent: there any 4xx with a JSON body passes and the status is
+recorded in the report's ``observed`` section.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import schemas
+from contract_tests.conformance import expect
+from contract_tests.conformance.client import Exchange
+from contract_tests.conformance.context import CheckSkipped, Context
+from contract_tests.conformance.registry import check
+
+LOG_CAP = 200  # "Returns up to 200 recent entries"
+DEFAULT_DAYS, MAX_DAYS = 30, 365  # "days 30 365 Lookback period"
+NO_SUCH_ORG = "contract-test-no-such-org"
+
+Read = Callable[..., Exchange]
+
+
+def _reads(ctx: Context, p1_id: int | None = None) -> Iterator[tuple[str, Read]]:
+    """The three read endpoints, each as a call taking token/authorization/org_id."""
+    product = ctx.target.product_id if p1_id is None else p1_id
+    yield "list", ctx.api.list
+    yield "log", lambda **kw: ctx.api.log(product, **kw)
+    yield "history", lambda **kw: ctx.api.history(product, **kw)
+
+
+def _data(exchange: Exchange, what: str) -> list[Any]:
+    """The ``data`` of a read the run relies on (the read_write token must be able to read)."""
+    data: list[Any] = expect.ok("SCOPE-READ", exchange, f"{what} with the read_write token")["data"]
+    return data
+
+
+def _state(ctx: Context) -> tuple[Any, ...]:
+    """What an adjust changes, as far as the API shows it: stock, entry count, newest entry."""
+    row = ctx.product_row()
+    log = _data(ctx.api.log(ctx.target.product_id), "log")
+    return row["stockquantity"], row["log_entries"], row["last_activity"], log[0]["id"] if log else None
+
+
+def _unchanged(rule: str, ctx: Context, before: tuple[Any, ...], exchange: Exchange, what: str) -> None:
+    after = _state(ctx)
+    expect.that(
+        rule,
+        after == before,
+        f"{what} changes nothing",
+        exchange,
+        detail=f"(stockquantity, log_entries, last_activity, newest log id) went from {before} to {after}",
+    )
+
+
+def _harmless_adjust(ctx: Context, what: str) -> dict[str, Any]:
+    return {"p1_id": str(ctx.target.product_id), "delta_on_hand": 0, "reason": ctx.reason(what)}
+
+
+def _unknown_product(ctx: Context) -> int:
+    ids = [item["p1_id"] for item in _data(ctx.api.list(), "list")]
+    return max(ids, default=0) + 1000
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _utc_today() -> date:
+    return datetime.now(UTC).date()
+
+
+# -- AUTH -------------------------------------------------------------------------------
+
+
+@check("AUTH")
+def missing_token_is_rejected(ctx: Context) -> None:
+    """Requests without ``Authorization: Bearer <token>`` are refused."""
+    for endpoint, read in _reads(ctx):
+        expect.rejected("AUTH", read(token=None), f"{endpoint} without Authorization", ctx.observed)
+        scheme = read(authorization=f"Basic {ctx.target.tokens.read_write}")
+        expect.rejected("AUTH", scheme, f"{endpoint} with a token but not the Bearer scheme", ctx.observed)
+    if ctx.target.allow_writes:
+        ctx.start()
+        before = _state(ctx)
+        exchange = ctx.api.adjust(_harmless_adjust(ctx, "no token"), token=None)
+        expect.rejected("AUTH", exchange, "adjust without Authorization", ctx.observed)
+        _unchanged("AUTH", ctx, before, exchange, "an adjust without a token")
+
+
+@check("AUTH")
+def unknown_token_is_rejected(ctx: Context) -> None:
+    """A bearer token the server never issued is refused."""
+    token = f"contract-test-{uuid.uuid4().hex}"
+    for endpoint, read in _reads(ctx):
+        expect.rejected("AUTH", read(token=token), f"{endpoint} with an unknown token", ctx.observed)
+    if ctx.target.allow_writes:
+        ctx.start()
+        before = _state(ctx)
+        exchange = ctx.api.adjust(_harmless_adjust(ctx, "unknown token"), token=token)
+        expect.rejected("AUTH", exchange, "adjust with an unknown token", ctx.observed)
+        _unchanged("AUTH", ctx, before, exchange, "an adjust with an unknown token")
+
+
+# -- SCOPE-READ / SCOPE-WRITE ------------------------------------------------------------
+
+
+@check("SCOPE-READ", needs=("token_write_only",))
+def reads_need_the_read_scope(ctx: Context) -> None:
+    """A token without ``inventory.read`` cannot list, read the log or the history."""
+    for endpoint, read in _reads(ctx):
+        exchange = read(token=ctx.target.tokens.write_only)
+        expect.rejected("SCOPE-READ", exchange, f"{endpoint} with a token lacking inventory.read", ctx.observed)
+
+
+@check("SCOPE-READ", needs=("token_read_only",))
+def read_scope_is_enough_to_read(ctx: Context) -> None:
+    """A token with only ``inventory.read`` can list, read the log and the history."""
+    for endpoint, read in _reads(ctx):
+        expect.ok("SCOPE-READ", read(token=ctx.target.tokens.read_only), f"{endpoint} with a read-only token")
+
+
+@check("SCOPE-WRITE", needs=("allow_writes", "token_read_only"))
+def adjust_needs_the_write_scope(ctx: Context) -> None:
+    """A token without ``inventory.write`` cannot adjust, and its attempt changes nothing."""
+    ctx.start()
+    before = _state(ctx)
+    body = {"p1_id": str(ctx.target.product_id), "delta_on_hand": 1, "reason": ctx.reason("read-only token")}
+    exchange = ctx.api.adjust(body, token=ctx.target.tokens.read_only)
+    expect.rejected("SCOPE-WRITE", exchange, "adjust with a token lacking inventory.write", ctx.observed)
+    _unchanged("SCOPE-WRITE", ctx, before, exchange, "a refused adjust")
+
+
+@check("SCOPE-WRITE", needs=("allow_writes", "token_write_only"))
+def write_scope_is_enough_to_adjust(ctx: Context) -> None:
+    """A token with only ``inventory.write`` can adjust."""
+    ctx.start()
+    exchange = ctx.api.adjust(_harmless_adjust(ctx, "write-only token"), token=ctx.target.tokens.write_only)
+    expect.ok("SCOPE-WRITE", exchange, "adjust with a write-only token")
+
+
+# -- ORG ------------------------------------------------------------------------------------
+
+
+@check("ORG")
+def other_orgs_are_out_of_reach(ctx: Context) -> None:
+    """The org's token cannot read an org it does not belong to."""
+    for endpoint, read in _reads(ctx):
+        exchange = read(org_id=NO_SUCH_ORG)
+        expect.rejected("ORG", exchange, f"{endpoint} of an org the token does not belong to", ctx.observed)
+
+
+@check("ORG", needs=("token_other_org",))
+def other_org_token_is_rejected(ctx: Context) -> None:
+    """A valid token of another org cannot read (or adjust) this org's inventory."""
+    for endpoint, read in _reads(ctx):
+        exchange = read(token=ctx.target.tokens.other_org)
+        expect.rejected("ORG", exchange, f"{endpoint} with another org's token", ctx.observed)
+    if ctx.target.allow_writes:
+        ctx.start()
+        before = _state(ctx)
+        body = {"p1_id": str(ctx.target.product_id), "delta_on_hand": 1, "reason": ctx.reason("other org's token")}
+        exchange = ctx.api.adjust(body, token=ctx.target.tokens.other_org)
+        expect.rejected("ORG", exchange, "adjust with another org's token", ctx.observed)
+        _unchanged("ORG", ctx, before, exchange, "an adjust with another org's token")
+
+
+@check("ORG", needs=("foreign_product_id",))
+def foreign_product_is_not_listed(ctx: Context) -> None:
+    """The list shows only the org's own products."""
+    exchange = ctx.api.list()
+    ids = [item["p1_id"] for item in expect.ok("ORG", exchange, "list")["data"]]
+    expect.that(
+        "ORG",
+        ctx.target.foreign_product_id not in ids,
+        f"the list of org {ctx.target.org_id!r} does not show product {ctx.target.foreign_product_id} of another org",
+        exchange,
+    )
+
+
+# -- NOT-FOUND --------------------------------------------------------------------------------
+
+
+@check("NOT-FOUND")
+def unknown_product_is_404(ctx: Context) -> None:
+    """Log and history of a product that is not in the org's inventory answer 404."""
+    p1_id = _unknown_product(ctx)
+    expect.rejected("NOT-FOUND", ctx.api.log(p1_id), "log of a product not in the org", ctx.observed, status=404)
+    exchange = ctx.api.history(p1_id)
+    expect.rejected("NOT-FOUND", exchange, "history of a product not in the org", ctx.observed, status=404)
+    if ctx.target.allow_writes:
+        body = {"p1_id": str(p1_id), "delta_on_hand": 0, "reason": ctx.reason("unknown product")}
+        expect.rejected("NOT-FOUND", ctx.api.adjust(body), "adjust of a product not in the org", ctx.observed)
+
+
+@check("NOT-FOUND", needs=("foreign_product_id",))
+def foreign_product_is_404(ctx: Context) -> None:
+    """Log and history of another org's product answer 404 (it is not in this org's inventory)."""
+    p1_id = ctx.target.foreign_product_id
+    assert p1_id is not None
+    expect.rejected("NOT-FOUND", ctx.api.log(p1_id), "log of another org's product", ctx.observed, status=404)
+    exchange = ctx.api.history(p1_id)
+    expect.rejected("NOT-FOUND", exchange, "history of another org's product", ctx.observed, status=404)
+
+
+# -- NON-NEGATIVE ---------------------------------------------------------------------------
+
+
+@check("NON-NEGATIVE", needs=("allow_writes",))
+def on_hand_cannot_go_below_zero(ctx: Context) -> None:
+    """An adjust that would take on-hand stock below zero is refused and changes nothing."""
+    ctx.start()
+    before = _state(ctx)
+    stock = before[0]
+    body = {"p1_id": str(ctx.target.product_id), "delta_on_hand": -(stock + 1), "reason": ctx.reason("below zero")}
+    exchange = ctx.api.adjust(body)
+    expect.rejected("NON-NEGATIVE", exchange, "adjust taking on-hand stock below zero", ctx.observed)
+    _unchanged("NON-NEGATIVE", ctx, before, exchange, "a refused below-zero adjust")
+
+
+@check("NON-NEGATIVE", needs=("allow_writes",))
+def incoming_cannot_go_below_zero(ctx: Context) -> None:
+    """An adjust that would take incoming stock below zero is refused as a whole.
+
+    Incoming stock is not in the list, so the check removes 10^9 of it, which no
+    product of a real inventory has.
+    """
+    ctx.start()
+    before = _state(ctx)
+    for on_hand in (0, 1):
+        body = {
+            "p1_id": str(ctx.target.product_id),
+            "delta_on_hand": on_hand,
+            "delta_incoming": -(10**9),
+            "reason": ctx.reason("incoming below zero"),
+        }
+        exchange = ctx.api.adjust(body)
+        expect.rejected("NON-NEGATIVE", exchange, "adjust taking incoming stock below zero", ctx.observed)
+        _unchanged("NON-NEGATIVE", ctx, before, exchange, "a refused below-zero adjust (incoming)")
+
+
+# -- REASON -----------------------------------------------------------------------------------
+
+
+@check("REASON", needs=("allow_writes",))
+def reason_is_required(ctx: Context) -> None:
+    """An adjust without ``reason`` is refused and changes nothing."""
+    ctx.start()
+    before = _state(ctx)
+    exchange = ctx.api.adjust({"p1_id": str(ctx.target.product_id), "delta_on_hand": 1})
+    expect.rejected("REASON", exchange, "adjust without reason", ctx.observed)
+    _unchanged("REASON", ctx, before, exchange, "an adjust without reason")
+
+
+@check("REASON", needs=("allow_writes",))
+def p1_id_is_required(ctx: Context) -> None:
+    """An adjust without ``p1_id`` is refused."""
+    ctx.start()
+    before = _state(ctx)
+    exchange = ctx.api.adjust({"delta_on_hand": 0, "reason": ctx.reason("no p1_id")})
+    expect.rejected("REASON", exchange, "adjust without p1_id", ctx.observed)
+    _unchanged("REASON", ctx, before, exchange, "an adjust without p1_id")
+
+
+# -- LOG-CAP ----------------------------------------------------------------------------------
+
+
+@check("LOG-CAP")
+def log_has_at_most_200_entries(ctx: Context) -> None:
+    """The log never returns more than 200 entries."""
+    exchange = ctx.api.log(ctx.target.product_id)
+    entries = expect.ok("LOG-CAP", exchange, "log")["data"]
+    expect.that("LOG-CAP", len(entries) <= LOG_CAP, f"the log has at most {LOG_CAP} entries", exchange)
+
+
+@check("LOG-CAP", needs=("allow_writes",))
+def log_returns_the_newest_200(ctx: Context) -> None:
+    """Past 200 entries, exactly the newest 200 come back, newest first."""
+    ctx.start()
+    earlier = [e["id"] for e in _data(ctx.api.log(ctx.target.product_id), "log")]
+    created = []
+    for i in range(max(LOG_CAP + 1 - len(earlier), 3)):
+        body = {
+            "p1_id": str(ctx.target.product_id),
+            "delta_on_hand": 1 if i % 2 == 0 else -1,
+            "reason": ctx.reason(f"log cap {i}"),
+        }
+        created.append(expect.ok("LOG-CAP", ctx.api.adjust(body), "adjust")["id"])
+    exchange = ctx.api.log(ctx.target.product_id)
+    entries = expect.ok("LOG-CAP", exchange, "log")["data"]
+    ids = [e["id"] for e in entries]
+    wanted = (created[::-1] + earlier)[:LOG_CAP]
+    expect.that(
+        "LOG-CAP",
+        len(ids) == LOG_CAP,
+        f"with more than {LOG_CAP} entries the log returns exactly {LOG_CAP}",
+        exchange,
+        detail=f"{len(ids)} entries",
+    )
+    first_wrong = next((i for i, (a, b) in enumerate(zip(ids, wanted, strict=False)) if a != b), None)
+    expect.that(
+        "LOG-CAP",
+        first_wrong is None,
+        "the log returns the newest entries, newest first (ids of the run's adjusts in reverse order)",
+        exchange,
+        detail=f"position {first_wrong}: id {ids[first_wrong] if first_wrong is not None else ''!r}, "
+        f"expected {wanted[first_wrong] if first_wrong is not None else ''!r}",
+    )
+    stamps = [_moment(e["created_at"]) for e in entries]
+    expect.that("LOG-CAP", stamps == sorted(stamps, reverse=True), "created_at never increases down the log", exchange)
+
+
+# -- DAYS -------------------------------------------------------------------------------------
+
+
+@check("DAYS")
+def history_days_defaults_to_30(ctx: Context) -> None:
+    """``history`` without ``days`` answers as ``days=30``."""
+    for _attempt in range(2):  # a write between the two reads (not ours) would differ them
+        default = ctx.api.history(ctx.target.product_id)
+        thirty = ctx.api.history(ctx.target.product_id, DEFAULT_DAYS)
+        expect.ok("DAYS", default, "history without days")
+        expect.ok("DAYS", thirty, "history?days=30")
+        if default.response.json() == thirty.response.json():
+            return
+    expect.that(
+        "DAYS",
+        False,
+        "history without days answers as days=30",
+        default,
+        detail=f"days=30 answered {thirty.response.text[:500]}",
+    )
+
+
+@check("DAYS")
+def history_days_max_is_365(ctx: Context) -> None:
+    """``days=365`` is answered; a larger ``days`` is refused or clamped to 365, never a longer window."""
+    expect.ok("DAYS", ctx.api.history(ctx.target.product_id, MAX_DAYS), "history?days=365")
+    oldest = _utc_today() - timedelta(days=MAX_DAYS)  # one day of slack for the server's clock
+    for days in (MAX_DAYS + 1, 2 * MAX_DAYS):
+        exchange = ctx.api.history(ctx.target.product_id, days)
+        if not 200 <= exchange.response.status < 300:
+            expect.rejected("DAYS", exchange, f"history?days={days}", ctx.observed)
+            ctx.observed.note(f"history?days={days}", "refused")
+            continue
+        ctx.observed.note(f"history?days={days}", "answered (clamped to 365 days?)")
+        dates = [date.fromisoformat(item["date"]) for item in exchange.response.json()["data"]]
+        expect.that(
+            "DAYS",
+            all(day >= oldest for day in dates),
+            f"days={days} is refused or clamped: no day older than a 365-day window comes back",
+            exchange,
+            detail=f"oldest date {min(dates)}",
+        )
+    for days in ("0", "-1", "abc"):
+        seen = ctx.api.history(ctx.target.product_id, days)
+        expect.that("DAYS", seen.response.status < 500, f"history?days={days} is answered without a server error", seen)
+        ctx.observed.status(f"history?days={days}", seen.response.status)
+
+
+# -- SHAPES -----------------------------------------------------------------------------------
+
+
+@check("SHAPES")
+def list_matches_its_schema(ctx: Context) -> None:
+    """The list body matches ``inventory-list-response`` and shows the configured product."""
+    exchange = ctx.api.list()
+    ids = [item["p1_id"] for item in expect.ok("SHAPES", exchange, "list")["data"]]
+    ctx.product_row(exchange)
+    ctx.observed.note("list order", _order(ids, "p1_id"))
+
+
+@check("SHAPES")
+def log_matches_its_schema(ctx: Context) -> None:
+    """The log body matches ``log-response``."""
+    exchange = ctx.api.log(ctx.target.product_id)
+    stamps = [_moment(e["created_at"]) for e in expect.ok("SHAPES", exchange, "log")["data"]]
+    ctx.observed.note("log order", _order(stamps[::-1], "created_at", reverse=True))
+
+
+@check("SHAPES")
+def history_matches_its_schema(ctx: Context) -> None:
+    """The history body matches ``history-response``."""
+    exchange = ctx.api.history(ctx.target.product_id, MAX_DAYS)
+    dates = [item["date"] for item in expect.ok("SHAPES", exchange, "history")["data"]]
+    ctx.observed.note("history order", _order(dates, "date"))
+
+
+@check("SHAPES")
+def errors_are_4xx_with_a_json_body(ctx: Context) -> None:
+    """Refusals are 4xx answers with a JSON body (its shape is recorded)."""
+    cases = [
+        ("list without a token", ctx.api.list(token=None)),
+        ("log of a product not in the org", ctx.api.log(_unknown_product(ctx))),
+        ("history?days=abc", ctx.api.history(ctx.target.product_id, "abc")),
+    ]
+    shapes = {}
+    for what, exchange in cases:
+        if 200 <= exchange.response.status < 300:
+            continue  # accepting it breaks another rule, which its own check reports
+        expect.rejected("SHAPES", exchange, what, ctx.observed)
+        body = exchange.response.json()
+        shapes[what] = {
+            "keys": sorted(body) if isinstance(body, dict) else type(body).__name__,
+            "matches_error_response_schema": not schemas.violations("error-response", body, limit=1),
+        }
+    ctx.observed.note("error body", shapes)
+
+
+def _order(values: list[Any], key: str, *, reverse: bool = False) -> str:
+    if len(values) < 2:
+        return "unknown (fewer than 2 items)"
+    if values == sorted(values):
+        return f"{'descending' if reverse else 'ascending'} {key}"
+    if values == sorted(values, reverse=True):
+        return f"{'ascending' if reverse else 'descending'} {key}"
+    return "unordered"
+
+
+# -- AUDIT -----------------------------------------------------------------------------------
+
+
+@check("AUDIT", needs=("allow_writes",))
+def adjust_is_logged_with_its_fields(ctx: Context) -> None:
+    """An accepted adjust is in the log with its deltas, reason, shop_id and metadata, and the
+    list's stockquantity, log_entries and last_activity follow it."""
+    ctx.start()
+    before = ctx.product_row()
+    marker = uuid.uuid4().hex
+    body = {
+        "p1_id": str(ctx.target.product_id),  # a string, as in the document's example
+        "delta_on_hand": 3,
+        "delta_incoming": 2,
+        "reason": ctx.reason(f"audit {marker}"),
+        "shop_id": "contract-test-shop",
+        "metadata": {"pos_ref": f"TX-{marker}", "nested": {"items": [1, "two", None, True, 2.5]}},
+    }
+    adjusted = ctx.api.adjust(body)
+    entry_id = expect.ok("AUDIT", adjusted, "adjust")["id"]
+    exchange = ctx.api.log(ctx.target.product_id)
+    entries = expect.ok("AUDIT", exchange, "log")["data"]
+    expect.that("AUDIT", bool(entries) and entries[0]["id"] == entry_id, "the new entry heads the log", exchange)
+    entry = entries[0]
+    for name in ("delta_on_hand", "delta_incoming", "reason", "shop_id", "metadata"):
+        expect.that(
+            "AUDIT",
+            entry.get(name) == body[name],
+            f"the log entry carries the adjust's {name}",
+            exchange,
+            detail=f"{name} = {entry.get(name, '<absent>')!r}, sent {body[name]!r}",
+        )
+    expect.that("AUDIT", entry["p1_id"] == ctx.target.product_id, "the log entry names the product", exchange)
+    listed = ctx.api.list()
+    after = ctx.product_row(listed)
+    for name, wanted in (
+        ("stockquantity", before["stockquantity"] + 3),
+        ("log_entries", before["log_entries"] + 1),
+        ("last_activity", entry["created_at"]),
+    ):
+        expect.that(
+            "AUDIT",
+            after[name] == wanted,
+            f"the list's {name} follows the adjust",
+            listed,
+            detail=f"{name} = {after[name]!r}, expected {wanted!r}",
+        )
+    undo = {"p1_id": ctx.target.product_id, "delta_on_hand": -3, "delta_incoming": -2, "reason": ctx.reason("undo")}
+    status = ctx.api.adjust(undo).response.status
+    ctx.observed.note("adjust with p1_id as a JSON integer", "accepted" if status < 300 else f"refused ({status})")
+
+
+# -- HISTORY -----------------------------------------------------------------------------------
+
+
+def _days(items: list[dict[str, Any]]) -> dict[str, tuple[int, int, int]]:
+    return {i["date"]: (i["delta_on_hand"], i["delta_incoming"], i["entries"]) for i in items}
+
+
+@check("HISTORY")
+def history_is_the_daily_sum_of_the_log(ctx: Context) -> None:
+    """Each day of the history is the sum of that UTC day's log entries.
+
+    Days the log covers completely must match exactly; the oldest day of a full (200-entry)
+    log must count at least the log's entries. Days next to the window's oldest edge are
+    left out: the server's clock may differ from ours.
+    """
+    log = _data(ctx.api.log(ctx.target.product_id), "log")
+    exchange = ctx.api.history(ctx.target.product_id, MAX_DAYS)
+    history = _days(expect.ok("HISTORY", exchange, "history?days=365")["data"])
+    totals: dict[str, list[int]] = {}
+    for entry in log:
+        day = totals.setdefault(entry["created_at"][:10], [0, 0, 0])
+        day[0] += entry["delta_on_hand"]
+        day[1] += entry["delta_incoming"]
+        day[2] += 1
+    edge = (_utc_today() - timedelta(days=MAX_DAYS - 2)).isoformat()
+    partial = min(e["created_at"][:10] for e in log) if len(log) >= LOG_CAP else None
+    compared = 0
+    for day in sorted(set(totals) | set(history)):
+        if day < edge or (partial is not None and day < partial):
+            continue
+        compared += 1
+        if day == partial:
+            counted = history.get(day, (0, 0, 0))[2]
+            expect.that(
+                "HISTORY",
+                counted >= totals[day][2],
+                f"history's {day} counts at least the {totals[day][2]} entries the log shows for that day",
+                exchange,
+                detail=f"history counts {counted}",
+            )
+            continue
+        wanted = tuple(totals[day]) if day in totals else None
+        expect.that(
+            "HISTORY",
+            history.get(day) == wanted,
+            f"history's {day} is the sum of that day's log entries",
+            exchange,
+            detail=f"history has {history.get(day)}, the log sums to {wanted} (on-hand, incoming, entries)",
+        )
+    if not compared:
+        raise CheckSkipped("the product's log has no entry of the last year to compare the history with")
+
+
+@check("HISTORY", needs=("allow_writes",))
+def history_follows_adjusts(ctx: Context) -> None:
+    """Adjusts are added to their UTC day in the history."""
+    ctx.start()
+    before = _days(_data(ctx.api.history(ctx.target.product_id, 2), "history"))
+    deltas = [(2, 1), (-1, 0), (0, 4)]
+    ids = set()
+    for i, (on_hand, incoming) in enumerate(deltas):
+        body = {
+            "p1_id": str(ctx.target.product_id),
+            "delta_on_hand": on_hand,
+            "delta_incoming": incoming,
+            "reason": ctx.reason(f"history {i}"),
+        }
+        ids.add(expect.ok("HISTORY", ctx.api.adjust(body), "adjust")["id"])
+    log = _data(ctx.api.log(ctx.target.product_id), "log")
+    days = {e["created_at"][:10] for e in log if e["id"] in ids}
+    exchange = ctx.api.history(ctx.target.product_id, 2)
+    after = _days(expect.ok("HISTORY", exchange, "history?days=2")["data"])
+    if len(days) != 1:  # the run crossed midnight (UTC): the day totals are not comparable
+        ctx.observed.note("history check crossed midnight", sorted(days))
+        return
+    (day,) = days
+    old = before.get(day, (0, 0, 0))
+    wanted = (old[0] + 1, old[1] + 5, old[2] + len(deltas))
+    expect.that(
+        "HISTORY",
+        after.get(day) == wanted,
+        f"history's {day} grows by the run's adjusts",
+        exchange,
+        detail=f"was {before.get(day)}, now {after.get(day)}, expected {wanted} (on-hand, incoming, entries)",
+    )

@@ -1,0 +1,197 @@
+"""How the suite talks to its target: one small interface, two transports.
+
+``WsgiClient`` calls a WSGI app directly (no socket); ``HttpClient`` uses ``requests``
+against a base URL, at most ``rate_limit`` requests a second, waiting out 429s.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import shlex
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+from contract_tests.conformance.errors import TargetError
+
+MAX_RETRY_AFTER = 60.0  # seconds: a longer wait is reported instead of slept through
+MAX_RETRIES = 5
+
+
+def redact(token: str) -> str:
+    """A token cut to a prefix that tells tokens apart without disclosing them."""
+    return token[:4] + "…" if len(token) > 8 else "…"
+
+
+@dataclass(frozen=True)
+class Request:
+    """One API request: method, path under the base URL, query, headers, JSON body."""
+
+    method: str
+    path: str
+    query: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    base_url: str = ""
+
+    @property
+    def url(self) -> str:
+        query = f"?{urlencode(self.query)}" if self.query else ""
+        return f"{self.base_url.rstrip('/')}{self.path}{query}"
+
+    def curl(self) -> str:
+        """The request as a curl command, the bearer token cut to a prefix."""
+        parts = ["curl", "-X", self.method, self.url]
+        for name, value in self.headers.items():
+            if name.lower() == "authorization" and value.lower().startswith("bearer "):
+                value = "Bearer " + redact(value[7:])
+            parts += ["-H", f"{name}: {value}"]
+        if self.body is not None:
+            parts += ["--data", self.body.decode("utf-8", "replace")]
+        return " ".join(shlex.quote(part) for part in parts)
+
+
+@dataclass(frozen=True)
+class Response:
+    """What the target answered."""
+
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        """The body as JSON (parsed once; do not modify it), or ``None`` when it is not JSON."""
+        return self._parsed[0]
+
+    @property
+    def is_json(self) -> bool:
+        return self._parsed[1]
+
+    @cached_property
+    def _parsed(self) -> tuple[Any, bool]:
+        try:
+            return json.loads(self.content), True
+        except (ValueError, UnicodeDecodeError):
+            return None, False
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A request and its response."""
+
+    request: Request
+    response: Response
+
+
+class Client(Protocol):
+    """Sends a ``Request`` to the target and returns its ``Response``."""
+
+    base_url: str
+
+    def send(self, request: Request) -> Response: ...
+
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class WsgiClient:
+    """Calls a WSGI app in-process (werkzeug builds the environ)."""
+
+    def __init__(self, app: WsgiApp, base_url: str = "http://inventory.test") -> None:
+        self.app = app
+        self.base_url = base_url
+
+    def send(self, request: Request) -> Response:
+        from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+        builder = EnvironBuilder(
+            path=request.path,
+            base_url=self.base_url,
+            method=request.method,
+            query_string=dict(request.query),
+            headers=dict(request.headers),
+            data=request.body,
+        )
+        try:
+            chunks, status, headers = run_wsgi_app(self.app, builder.get_environ(), buffered=True)
+        finally:
+            builder.close()
+        return Response(int(status.split(" ", 1)[0]), dict(headers), b"".join(chunks))
+
+
+class HttpClient:
+    """``requests`` against ``base_url``: a request-rate cap and polite 429 handling."""
+
+    def __init__(self, base_url: str, *, rate_limit: float = 0.0, timeout: float = 30.0) -> None:
+        import requests
+
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.throttled = 0
+        self._interval = 1.0 / rate_limit if rate_limit > 0 else 0.0
+        self._next_slot = 0.0
+        self._lock = threading.Lock()
+        self._session = requests.Session()
+        self._session.headers["User-Agent"] = "inventory-contract-kit"
+
+    def send(self, request: Request) -> Response:
+        import requests
+
+        for _attempt in range(MAX_RETRIES + 1):
+            self._wait_for_slot()
+            try:
+                answer = self._session.request(
+                    request.method,
+                    f"{self.base_url}{request.path}",
+                    params=dict(request.query),
+                    headers=dict(request.headers),
+                    data=request.body,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                )
+            except requests.RequestException as error:
+                raise TargetError(f"{request.method} {self.base_url}{request.path}: {error}") from error
+            if answer.status_code != 429:
+                return Response(answer.status_code, dict(answer.headers), answer.content)
+            self.throttled += 1
+            time.sleep(retry_after(answer.headers.get("Retry-After")))
+        raise TargetError(f"{request.method} {request.path}: still 429 Too Many Requests after {MAX_RETRIES} retries")
+
+    def _wait_for_slot(self) -> None:
+        if not self._interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + self._interval
+        if slot > now:
+            time.sleep(slot - now)
+
+    def close(self) -> None:
+        self._session.close()
+
+
+def retry_after(header: str | None, default: float = 1.0) -> float:
+    """Seconds to wait for a ``Retry-After`` header (seconds or an HTTP date), capped."""
+    if not header:
+        return default
+    try:
+        seconds = float(header)
+    except ValueError:
+        try:
+            moment = email.utils.parsedate_to_datetime(header)
+        except (TypeError, ValueError):
+            return default
+        seconds = moment.timestamp() - time.time()
+    if seconds > MAX_RETRY_AFTER:
+        raise TargetError(f"the server asks to retry after {seconds:.0f} s (more than {MAX_RETRY_AFTER:.0f} s)")
+    return max(0.0, seconds)

@@ -1,0 +1,206 @@
+"""pytest plugin of the conformance run: options, the target and context fixtures, and
+the report. Registered as the ``inventory_conformance`` pytest11 entry point.
+
+Loaded into every pytest session of an environment that has the kit installed, so it
+does nothing until the suite's own tests are collected (``--pyargs contract_tests``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from contract_tests.conformance.config import SETTINGS, ConfigError, Target, is_configured, load_target
+
+if TYPE_CHECKING:
+    from contract_tests.conformance.context import Context
+    from contract_tests.conformance.report import CheckResult
+
+PACKAGE = "contract_tests.conformance"
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+NOT_CONFIGURED = (
+    "no target configured: give --inventory-config FILE, or --inventory-base-url URL "
+    "(or INVENTORY_BASE_URL) with the other --inventory-* settings"
+)
+HELP = {
+    "base_url": "base URL of the server to check, e.g. https://staging.example.com",
+    "org_id": "org the tokens belong to",
+    "product_id": "a product of the org the run may adjust",
+    "foreign_product_id": "a p1_id that is NOT in the org (enables more ORG/NOT-FOUND checks)",
+    "allow_writes": "let the run adjust product_id (restored at the end)",
+    "token_read_write": "token with inventory.read and inventory.write (required)",
+    "token_read_only": "token with only inventory.read (enables scope checks)",
+    "token_write_only": "token with only inventory.write (enables scope checks)",
+    "token_other_org": "valid token of another org (enables ORG checks)",
+    "rate_limit": "max requests a second, 0 for no cap (default: 10, none on loopback)",
+    "max_examples": "stateful test: number of random sequences (default 10)",
+    "max_steps": "stateful test: steps per sequence (default 20)",
+    "timeout": "seconds to wait for an answer (default 30)",
+}
+_RUN = pytest.StashKey["Run"]()
+
+
+@dataclass
+class Run:
+    """The plugin's state for one session."""
+
+    target: Target | None = None
+    context: Context | None = None
+    results: dict[str, CheckResult] = field(default_factory=dict)
+    restore: dict[str, Any] | None = None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("inventory-conformance", "Inventory & stock API conformance run")
+    group.addoption("--inventory-config", metavar="FILE", help="TOML file with the target (options > env > file)")
+    for setting, kind in SETTINGS.items():
+        option = "--inventory-" + setting.replace("_", "-")
+        if kind is bool:
+            group.addoption(option, action="store_true", default=None, dest=f"inventory_{setting}", help=HELP[setting])
+        else:
+            group.addoption(option, metavar=setting.upper(), dest=f"inventory_{setting}", help=HELP[setting])
+    group.addoption("--inventory-report", metavar="FILE", help="write a JSON report (and a Markdown one beside it)")
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    from contract_tests.conformance import hooks
+
+    pluginmanager.add_hookspecs(hooks)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "inventory_rule(*ids): the documented rules a conformance check verifies")
+    config.stash[_RUN] = Run()
+
+
+def _options(config: pytest.Config) -> dict[str, Any]:
+    found: dict[str, Any] = {"config": config.getoption("inventory_config")}
+    for setting in SETTINGS:
+        found[setting] = config.getoption(f"inventory_{setting}")
+    return found
+
+
+def _is_ours(item: pytest.Item) -> bool:
+    return str(item.path).startswith(PACKAGE_DIR + os.sep)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    ours = [item for item in items if _is_ours(item)]
+    if not ours:
+        return
+    options = _options(config)
+    if not is_configured(options, os.environ):
+        for item in ours:
+            item.add_marker(pytest.mark.skip(reason=NOT_CONFIGURED))
+        return
+    try:
+        config.stash[_RUN].target = load_target(options)
+    except ConfigError as error:
+        raise pytest.UsageError(f"inventory conformance: {error}") from None
+
+
+@pytest.fixture(scope="session")
+def conformance_target(pytestconfig: pytest.Config) -> Target:
+    """The configured target of the conformance run."""
+    target = pytestconfig.stash[_RUN].target
+    if target is None:
+        pytest.skip(NOT_CONFIGURED)
+    return target
+
+
+@pytest.fixture(scope="session")
+def conformance_context(pytestconfig: pytest.Config, conformance_target: Target) -> Iterator[Context]:
+    """One context for the whole run; at the end it undoes the run's adjusts."""
+    from contract_tests.conformance.client import HttpClient
+    from contract_tests.conformance.context import Context
+
+    hook = pytestconfig.hook.pytest_inventory_conformance_client
+    client = hook(config=pytestconfig, target=conformance_target)
+    http = None
+    if client is None:
+        http = client = HttpClient(
+            conformance_target.base_url, rate_limit=conformance_target.rate_limit, timeout=conformance_target.timeout
+        )
+    context = Context(conformance_target, client)
+    run = pytestconfig.stash[_RUN]
+    run.context = context
+    try:
+        yield context
+    finally:
+        try:
+            restore = context.restore()
+            run.restore = restore.to_json()
+        finally:
+            if http is not None:
+                context.observed.note("throttled (429) answers", http.throttled)
+                http.close()
+        if restore.on_hand_before is not None and not restore.restored:
+            raise AssertionError(f"the product's stock was not restored: {json.dumps(run.restore, indent=2)}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report: pytest.TestReport = yield
+    if not _is_ours(item):
+        return report
+    from contract_tests.conformance.errors import ContractViolation
+    from contract_tests.conformance.report import CheckResult
+
+    run = item.config.stash[_RUN]
+    if report.when == "teardown" and report.failed:
+        # Only the session fixture's finalizer (the stock restore) fails at teardown.
+        run.results["restore"] = CheckResult(
+            "restore_stock", item.nodeid, "The run's adjusts are undone", (), "failed", str(report.longrepr)
+        )
+        return report
+    marker = item.get_closest_marker("inventory_rule")
+    rules = tuple(marker.args) if marker else ()
+    result = run.results.get(item.nodeid)
+    if result is None:
+        result = run.results[item.nodeid] = CheckResult(*_describe(item), rules=rules)
+        for rule in rules:
+            item.user_properties.append(("rule", rule))
+    if report.skipped and result.status == "passed":
+        result.status = "skipped"
+        longrepr = report.longrepr
+        result.reason = str(longrepr[2]).removeprefix("Skipped: ") if isinstance(longrepr, tuple) else str(longrepr)
+    elif report.failed:
+        result.status = "failed"
+        error = call.excinfo.value if call.excinfo else None
+        if isinstance(error, ContractViolation):
+            result.violated_rule = error.rule
+            item.user_properties.append(("violated_rule", error.rule))
+        if not result.reason:
+            result.reason = str(error) if error is not None else str(report.longrepr)
+    return report
+
+
+def _describe(item: pytest.Item) -> tuple[str, str, str]:
+    """(check name, test id, first line of its docstring) of a test item of the suite."""
+    callspec = getattr(item, "callspec", None)
+    check = callspec.params.get("check") if callspec is not None else None
+    if check is not None:
+        return check.name, item.nodeid, check.doc
+    function = getattr(item, "obj", None)
+    doc = (getattr(function, "__doc__", None) or "").strip().splitlines()
+    return item.name.removeprefix("test_"), item.nodeid, doc[0] if doc else ""
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    run = session.config.stash.get(_RUN, None)
+    path = session.config.getoption("inventory_report")
+    if run is None or not path or not run.results:
+        return
+    from contract_tests.conformance import report
+
+    observed = run.context.observed.to_json() if run.context else {}
+    target = run.target.describe() if run.target else None
+    written = report.write(report.build(list(run.results.values()), target, observed, run.restore), path)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"inventory conformance report: {written[0]} and {written[1]}")

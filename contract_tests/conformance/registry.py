@@ -1,0 +1,64 @@
+"""Checks are small functions named after the property they verify, each tagged with
+the documented rule (DESIGN.md id) it enforces, and registered by decorator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from contract_tests.conformance.context import Context
+
+CheckFunction = Callable[["Context"], None]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check: its rule, its function, the settings it needs."""
+
+    rule: str
+    function: CheckFunction
+    needs: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.function.__name__
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}:{self.name}"
+
+    @property
+    def doc(self) -> str:
+        return (self.function.__doc__ or self.name).strip().splitlines()[0]
+
+    def __call__(self, context: Context) -> None:
+        context.require(*self.needs)
+        self.function(context)
+
+
+CHECKS: list[Check] = []
+
+
+def check(rule: str, *, needs: tuple[str, ...] = ()) -> Callable[[CheckFunction], CheckFunction]:
+    """Register ``function`` as a check of ``rule``; ``needs`` names the settings it needs
+    (``allow_writes``, ``token_read_only``, ``foreign_product_id``...)."""
+
+    def register(function: CheckFunction) -> CheckFunction:
+        CHECKS.append(Check(rule, function, needs))
+        return function
+
+    return register
+
+
+def checks_of(rule: str) -> list[Check]:
+    return [c for c in CHECKS if c.rule == rule]
+
+
+def find(check_id: str) -> Check:
+    """A registered check by ``RULE:name`` or by name alone."""
+    for found in CHECKS:
+        if check_id in (found.id, found.name):
+            return found
+    raise KeyError(f"no check {check_id!r}")
