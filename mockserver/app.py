@@ -126,8 +126,12 @@ def _from_http_exception(error: HTTPException) -> ApiError:
     if error.code == 404:
         return NotFound(f"no route for {request.method} {request.path[:200]}", field="path")
     if error.code == 405:
-        allowed = ", ".join(sorted(getattr(error, "valid_methods", None) or []))
-        return MethodNotAllowed(f"method {request.method} is not allowed here (allowed: {allowed})", field="method")
+        allowed = tuple(sorted(getattr(error, "valid_methods", None) or []))
+        return MethodNotAllowed(
+            f"method {request.method} is not allowed here (allowed: {', '.join(allowed)})",
+            allowed=allowed,
+            field="method",
+        )
     if error.code == 413:
         return PayloadTooLarge(f"body: must be at most {parsing.MAX_BODY_BYTES} bytes", field="body")
     return InvalidRequest(f"request: {error.description or error.name}")
