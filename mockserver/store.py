@@ -90,7 +90,7 @@ class Store:
             orgs, grants = self._orgs, self._grants
             try:
                 self._load(seed, source)
-            except SeedError:
+            except BaseException:  # whatever went wrong, a rejected seed changes nothing
                 self._orgs, self._grants = orgs, grants
                 raise
             self._seed = seed
@@ -155,10 +155,13 @@ class Store:
                 )
             product.log_count = total
         if "daily" in seed:
-            product.daily = {
-                date.fromisoformat(day["date"]): DayTotals(day["delta_on_hand"], day["delta_incoming"], day["entries"])
-                for day in seed["daily"]
-            }
+            product.daily = {}
+            for k, day in enumerate(seed["daily"]):
+                try:
+                    when = date.fromisoformat(day["date"])
+                except ValueError as error:
+                    raise SeedError(source, f"{where}.daily[{k}].date", str(error)) from None
+                product.daily[when] = DayTotals(day["delta_on_hand"], day["delta_incoming"], day["entries"])
         org.products[p1_id] = product
         org.order.append(p1_id)
         org.order.sort()
