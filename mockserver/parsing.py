@@ -18,6 +18,8 @@ from mockserver.store import Adjustment
 MAX_BODY_BYTES = 64 * 1024
 MAX_METADATA_BYTES = 16 * 1024
 MAX_METADATA_DEPTH = 32
+MAX_JSON_DEPTH = 64
+MAX_P1_ID = 2**53 - 1  # the schemas' maximum: ids stay exact in every JSON client
 DEFAULT_DAYS = 30
 MAX_DAYS = 365
 
@@ -35,8 +37,10 @@ def bearer_token(header: str | None) -> str | None:
 
 def product_id(text: str) -> int:
     """A ``p1Id`` path segment as an integer."""
-    if not _DIGITS.fullmatch(text):
-        raise InvalidRequest(f"p1Id: must be a positive integer (got {text[:40]!r})", field="p1Id", rule="SHAPES")
+    if not _DIGITS.fullmatch(text) or int(text) > MAX_P1_ID:
+        raise InvalidRequest(
+            f"p1Id: must be an integer from 1 to {MAX_P1_ID} (got {text[:40]!r})", field="p1Id", rule="SHAPES"
+        )
     return int(text)
 
 
@@ -82,6 +86,8 @@ def adjustment(body: Any) -> Adjustment:
         problem = problems[0]
         rule = "REASON" if problem.field in ("p1_id", "reason") and problem.message == "is required" else "SHAPES"
         raise InvalidRequest(str(problem), field=problem.field, rule=rule)
+    if int(body["p1_id"]) > MAX_P1_ID:  # a string of digits: its pattern cannot bound the value
+        raise InvalidRequest(f"p1_id: must be at most {MAX_P1_ID}", field="p1_id")
     metadata = body.get("metadata")
     if "metadata" in body:
         _check_metadata(metadata)
