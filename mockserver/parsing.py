@@ -1,7 +1,7 @@
 """Turn raw request parts (header, body bytes, query values) into checked values.
 
 Shapes come from the JSON Schemas; what a schema cannot say (JSON syntax, duplicate
-keys, metadata size and depth, query and path formats) is checked here. Every
+keys, body nesting depth, metadata size and depth, id range, query and path formats) is checked here. Every
 failure is an ``ApiError`` naming the field and the rule.
 """
 
@@ -66,15 +66,19 @@ def json_body(raw: bytes, mimetype: str) -> Any:
         )
     if not raw:
         raise InvalidRequest("body: a JSON object is required", field="body")
+    too_deep = InvalidRequest(f"body: JSON must be nested at most {MAX_JSON_DEPTH} levels deep", field="body")
     try:
         text = raw.decode("utf-8")
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
     except UnicodeDecodeError:
         raise InvalidRequest("body: must be UTF-8 encoded JSON", field="body") from None
     except RecursionError:
-        raise InvalidRequest("body: JSON nested too deeply", field="body") from None
+        raise too_deep from None
     except ValueError as error:
         raise InvalidRequest(f"body: not valid JSON ({_short(error)})", field="body") from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise too_deep
+    return value
 
 
 def adjustment(body: Any) -> Adjustment:
