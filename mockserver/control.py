@@ -26,13 +26,16 @@ CONTROL_TOKEN_HEADER = "X-Mock-Control-Token"
 def control_blueprint(store: Store, journal: Journal, control_token: str | None, seed_label: str) -> Blueprint:
     """Routes of the control API, bound to one store and journal."""
     control = Blueprint("control", __name__, url_prefix=CONTROL_PREFIX)
+    expected = b"" if control_token is None else control_token.encode("utf-8", "surrogateescape")
 
     @control.before_request
     def require_control_token() -> None:
         if control_token is None:
             return
-        given = request.headers.get(CONTROL_TOKEN_HEADER, "")
-        if not hmac.compare_digest(given.encode(), control_token.encode()):
+        # Compare bytes as they came over the wire (WSGI headers are latin-1 strings)
+        # with the token's bytes as given on the command line (argv: surrogateescape).
+        given = request.headers.get(CONTROL_TOKEN_HEADER, "").encode("latin-1", "replace")
+        if not hmac.compare_digest(given, expected):
             raise Unauthorized(f"the control API needs the header {CONTROL_TOKEN_HEADER}", field=CONTROL_TOKEN_HEADER)
 
     @control.post("/reset")

@@ -1,8 +1,8 @@
 """Turn raw request parts (header, body bytes, query values) into checked values.
 
 Shapes come from the JSON Schemas; what a schema cannot say (JSON syntax, duplicate
-keys, body nesting depth, metadata size and depth, id range, query and path formats) is checked here. Every
-failure is an ``ApiError`` naming the field and the rule.
+keys, nesting depth, metadata size and depth, id range, query and path formats) is
+checked here. Every failure is an ``ApiError`` naming the field and the rule.
 """
 
 from __future__ import annotations
