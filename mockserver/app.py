@@ -55,7 +55,9 @@ def create_app(
 ) -> Flask:
     """Build the WSGI app of the fake around ``store`` and ``journal``."""
     app = Flask("mockserver")
-    app.config["MAX_CONTENT_LENGTH"] = parsing.MAX_BODY_BYTES
+    # One byte more than the limit: werkzeug truncates a chunked body at this maximum
+    # instead of refusing it, so parsing.json_body can only see "too large" past it.
+    app.config["MAX_CONTENT_LENGTH"] = parsing.MAX_BODY_BYTES + 1
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.extensions["inventory_mock"] = {"store": store, "journal": journal}
 

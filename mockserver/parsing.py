@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 import schemas
-from mockserver.errors import InvalidRequest, UnsupportedMediaType
+from mockserver.errors import InvalidRequest, PayloadTooLarge, UnsupportedMediaType
 from mockserver.store import Adjustment
 
 MAX_BODY_BYTES = 64 * 1024
@@ -60,6 +60,8 @@ def history_days(values: list[str]) -> int:
 
 def json_body(raw: bytes, mimetype: str) -> Any:
     """Decode a JSON request body strictly (UTF-8, no NaN, no duplicate keys)."""
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"body: must be at most {MAX_BODY_BYTES} bytes", field="body")
     if mimetype != "application/json" and not mimetype.endswith("+json"):
         raise UnsupportedMediaType(
             f"Content-Type must be application/json (got {mimetype or 'none'!r})", field="Content-Type"
