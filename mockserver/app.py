@@ -59,6 +59,8 @@ def create_app(
     # instead of refusing it, so parsing.json_body can only see "too large" past it.
     app.config["MAX_CONTENT_LENGTH"] = parsing.MAX_BODY_BYTES + 1
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    # No 308 redirect (an HTML page) for "//" or a decoded %2F in a path: a JSON 404 instead.
+    app.url_map.merge_slashes = False
     app.extensions["inventory_mock"] = {"store": store, "journal": journal}
 
     def authorize(org_id: str, scope: str) -> None:
