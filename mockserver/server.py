@@ -17,8 +17,11 @@ _log = logging.getLogger("mockserver.requests")
 _PROTOCOL_ERRORS = {
     414: ("uri_too_long", "request line: longer than 65536 bytes"),
     431: ("headers_too_large", "headers: a header line is longer than 65536 bytes, or there are more than 100"),
-    505: ("http_version_not_supported", "request line: only HTTP/1.0 and HTTP/1.1 are served"),
+    400: ("invalid_request", "request: malformed request line or headers"),
+    # http.server says 505; the fake keeps 5xx for its own bugs, and the client is at fault.
+    505: ("invalid_request", "request line: only HTTP/1.0 and HTTP/1.1 are served"),
 }
+_STATUS = {505: 400}
 
 
 def loggable_target(target: str) -> str:
@@ -47,7 +50,8 @@ class _RequestHandler(WSGIRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Answer a request http.server refused to parse with the API's JSON error body."""
-        error, text = _PROTOCOL_ERRORS.get(code, ("invalid_request", "request: malformed request line or headers"))
+        error, text = _PROTOCOL_ERRORS.get(code, _PROTOCOL_ERRORS[400])
+        code = _STATUS.get(code, code)
         body = json.dumps({"error": error, "message": text}).encode()
         self.close_connection = True
         if self.request_version == "HTTP/0.9":  # unparsable request line: answer in HTTP/1.1 anyway
