@@ -144,8 +144,12 @@ class Store:
                     created_at=created_at,
                 )
             )
-        # sorted() is stable: entries with one timestamp keep the seed's order.
-        for entry in sorted(entries, key=lambda e: e.created_at):
+        # A hand-written log may come in any order: record it oldest first (sorted() is
+        # stable). A dump (it has "daily") lists entries in the order they were made, which
+        # differs from time order once the clock was set back: keep it, so load(dump()) is exact.
+        if "daily" not in seed:
+            entries.sort(key=lambda e: e.created_at)
+        for entry in entries:
             product.record(entry)
         total = seed.get("log_entries")
         if total is not None:
