@@ -92,15 +92,14 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         """Start serving in a daemon thread; returns self."""
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name=f"inventory-mock:{self.port}", daemon=True
-        )
+        self._thread = threading.Thread(target=self.serve_forever, name=f"inventory-mock:{self.port}", daemon=True)
         self._thread.start()
         return self
 
     def serve_forever(self) -> None:
         """Serve in the calling thread until ``stop()`` is called from another one."""
-        self._server.serve_forever()
+        # A short poll: stop() waits up to one interval (the default 0.5 s adds up over a test suite).
+        self._server.serve_forever(poll_interval=0.05)
 
     def stop(self) -> None:
         """Stop serving and close the socket (waits for the serving thread)."""
