@@ -8,14 +8,7 @@ import pytest
 
 from mockserver import InventoryMock, LiveServer
 
-from .support import FROZEN_AT
-
-
-def frozen_mock() -> InventoryMock:
-    """The demo seed, ids from a fixed seed, the clock frozen at ``FROZEN_AT``."""
-    mock = InventoryMock(id_seed=7)
-    mock.set_clock(FROZEN_AT)
-    return mock
+from .support import frozen_mock
 
 
 @pytest.fixture

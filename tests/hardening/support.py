@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from mockserver import InventoryMock
+
 ORG = "demo-org"
 OTHER_ORG = "other-org"
 UNKNOWN_ORG = "no-such-org"
@@ -20,6 +22,13 @@ OTHER_PRODUCT = 99999  # belongs to OTHER_ORG
 READ_WRITE, READ_ONLY, WRITE_ONLY = "demo-read-write", "demo-read-only", "demo-write-only"
 OTHER_TOKEN = "other-org-read-write"
 FROZEN_AT = datetime(2026, 6, 10, 12, 0, tzinfo=UTC)
+
+
+def frozen_mock() -> InventoryMock:
+    """The demo seed, ids from a fixed seed, the clock frozen at ``FROZEN_AT``."""
+    mock = InventoryMock(id_seed=7)
+    mock.set_clock(FROZEN_AT)
+    return mock
 
 
 def api(org: str = ORG, rest: str = "") -> str:
