@@ -19,6 +19,7 @@ import schemas
 from mockserver.app import ControlSettings
 from mockserver.errors import SeedError
 from mockserver.facade import InventoryMock
+from mockserver.journal import redact
 from mockserver.server import LiveServer
 
 
@@ -93,7 +94,7 @@ def run_serve(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"inventory-mock: cannot bind {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return 2
-    _print_banner(mock, server.url)
+    _print_banner(mock, server.url, reveal=seed is None)
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
@@ -122,13 +123,17 @@ def write_state(state: dict[str, Any], path: Path) -> None:
     os.replace(tmp.name, path)
 
 
-def _print_banner(mock: InventoryMock, url: str) -> None:
+def _print_banner(mock: InventoryMock, url: str, *, reveal: bool) -> None:
+    """Say where the fake serves. Tokens in full only for the built-in demo seed (they are
+    public); a user's seed or state file may hold tokens that must not reach a log."""
     org_id = mock.org_id
     tokens = mock.tokens_of(org_id)
+    shown = {role: token if reveal else str(redact(token)) for role, token in tokens.items()}
     lines = [f"inventory-mock: serving org {org_id!r} on {url}"]
-    lines += [f"  token {role:<10} {token}" for role, token in tokens.items()]
-    token = tokens.get("read_write") or tokens.get("read_only")
+    lines += [f"  token {role:<10} {token}" for role, token in shown.items()]
+    token = shown.get("read_write") or shown.get("read_only")
     if token:
+        token = token if reveal else "<token>"
         lines.append(f"try:\n  curl -H 'Authorization: Bearer {token}' {url}/api/v2/public/orgs/{org_id}/inventory")
     print("\n".join(lines), flush=True)
 
