@@ -7,7 +7,11 @@ import contextlib
 import copy
 import http.client
 import json
+import re
 import socket
+import subprocess
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -134,3 +138,31 @@ def after_adjust(
     totals["entries"] += 1
     product["daily"] = [days[key] for key in sorted(days)][-366:]
     return state
+
+
+@contextlib.contextmanager
+def serve_process(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, int]]:
+    """``inventory-mock serve --port 0 ARGS`` in a subprocess (stderr into stdout).
+
+    Yields the process, its first output line and its port; kills it if still running.
+    """
+    command = [sys.executable, "-m", "mockserver.cli", "serve", "--port", "0", *args]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as process:
+        try:
+            assert process.stdout is not None
+            banner = process.stdout.readline()
+            match = re.search(r"on http://127\.0\.0\.1:(\d+)", banner)
+            assert match, banner + process.stdout.read()
+            yield process, banner, int(match.group(1))
+        finally:
+            if process.poll() is None:
+                process.kill()
+
+
+def stop_process(process: subprocess.Popen[str], signum: int) -> str:
+    """Send ``signum``, wait for a clean exit, return the rest of the output."""
+    assert process.stdout is not None
+    process.send_signal(signum)
+    rest = process.stdout.read()
+    assert process.wait(timeout=20) == 0, rest
+    return rest

@@ -5,12 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +14,7 @@ import requests
 
 from mockserver import InventoryMock, cli
 
-from .support import FROZEN_AT, PRODUCT, READ_WRITE, api, bearer
+from .support import FROZEN_AT, PRODUCT, READ_WRITE, api, bearer, serve_process, stop_process
 
 ADJUSTS = 260  # more than the 200 entries a dump keeps
 
@@ -76,54 +71,27 @@ def test_state_then_seed_restores_an_identical_state() -> None:
 # -- serve --state-file, in a real process ----------------------------------------------------
 
 
-@contextmanager
-def serving(*args: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``inventory-mock serve --port 0 ARGS`` in a subprocess; yields it and its URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockserver.cli", "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        match = re.search(r"on (http://127\.0\.0\.1:\d+)", first)
-        assert match, first + process.stderr.read() if process.stderr else first
-        yield process, match.group(1)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
-
-
-def stop(process: subprocess.Popen[str], signum: int) -> str:
-    process.send_signal(signum)
-    out, _err = process.communicate(timeout=20)
-    assert process.returncode == 0, out
-    return out
-
-
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_serve_state_file_survives_a_restart(tmp_path: Path, signum: int) -> None:
     state_file = tmp_path / "state.json"
-    with serving("--state-file", str(state_file), "--quiet") as (process, url):
+    with serve_process("--state-file", str(state_file), "--quiet") as (process, _banner, port):
+        url = f"http://127.0.0.1:{port}"
         session = requests.Session()
         session.trust_env = False
         for n in range(3):
             body = {"p1_id": PRODUCT, "reason": f"saved {n}", "delta_on_hand": -1}
             assert session.post(url + api(rest="/adjust"), json=body, headers=bearer(READ_WRITE)).status_code == 200
         saved = session.get(url + "/_mock/state").json()
-        out = stop(process, signum)
+        out = stop_process(process, signum)
     assert "state written" in out
     assert json.loads(state_file.read_text("utf-8")) == saved
     assert [path.name for path in tmp_path.iterdir()] == ["state.json"], "a temporary file was left behind"
 
-    with serving("--state-file", str(state_file), "--quiet") as (process, url):
+    with serve_process("--state-file", str(state_file), "--quiet") as (process, _banner, port):
         session = requests.Session()
         session.trust_env = False
-        assert session.get(url + "/_mock/state").json() == saved
-        stop(process, signal.SIGTERM)
+        assert session.get(f"http://127.0.0.1:{port}/_mock/state").json() == saved
+        stop_process(process, signal.SIGTERM)
 
 
 def test_state_is_written_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
