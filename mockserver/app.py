@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 import schemas
 from mockserver import parsing
@@ -103,6 +103,8 @@ def create_app(
 
     @app.errorhandler(HTTPException)
     def render_http_exception(error: HTTPException) -> Response:
+        if error.code is not None and error.code >= 500:  # Flask's wrapper of an unhandled exception
+            return render_unexpected(error)
         return render_api_error(_from_http_exception(error))
 
     @app.errorhandler(Exception)
@@ -138,6 +140,8 @@ def _from_http_exception(error: HTTPException) -> ApiError:
         )
     if error.code == 413:
         return PayloadTooLarge(f"body: must be at most {parsing.MAX_BODY_BYTES} bytes", field="body")
+    if isinstance(error, ClientDisconnected):
+        return InvalidRequest("body: ended before its Content-Length, or a malformed chunk", field="body")
     return InvalidRequest(f"request: {error.description or error.name}")
 
 
@@ -164,7 +168,10 @@ def _journal_body() -> Any:
         return None
     if length > parsing.MAX_BODY_BYTES:
         return f"<{length} bytes, not kept>"
-    raw = request.get_data(cache=True)
+    try:
+        raw = request.get_data(cache=True)
+    except (HTTPException, OSError):  # a body shorter than its Content-Length: the answer stands
+        return f"<{length} bytes announced, not readable>"
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
