@@ -165,6 +165,12 @@ def test_chunked_body_over_the_limit_is_refused_not_truncated(mock: InventoryMoc
         pytest.param(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400, id="tls-hello"),
         # http.server skips a header line without a colon; the request goes on to routing.
         pytest.param(b"GET / HTTP/1.1\r\nbad header line\r\n\r\n", 404, id="header-without-colon"),
+        pytest.param(
+            request_bytes("POST", api(rest="/adjust").encode(), [*AUTH, *JSON, (b"Transfer-Encoding", b"chunked")])
+            + b"ZZ\r\n{}\r\n0\r\n\r\n",
+            400,
+            id="malformed-chunk",
+        ),
     ],
 )
 def test_malformed_requests_get_a_json_error(live: LiveServer, raw: bytes, status: int) -> None:
