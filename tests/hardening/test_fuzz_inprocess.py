@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
+from werkzeug.test import TestResponse
 
 from mockserver import InventoryMock
 
@@ -43,12 +44,14 @@ from .support import (
 )
 
 
-def send(mock: InventoryMock, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes | None):
+def send(
+    mock: InventoryMock, method: str, path: str, query: str, headers: list[tuple[str, str]], body: bytes | None
+) -> TestResponse:
     client = mock.app.test_client()
     return client.open(path, method=method, query_string=query, headers=headers, data=body)
 
 
-def check_answer(mock: InventoryMock, method: str, before: dict[str, Any], response: Any) -> None:
+def check_answer(mock: InventoryMock, method: str, before: dict[str, Any], response: TestResponse) -> None:
     """Never a 5xx; a 4xx is a JSON error and changed nothing."""
     event(f"status {response.status_code}")
     assert response.status_code < 500, response.get_data()[:500]
