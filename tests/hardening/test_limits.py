@@ -63,6 +63,7 @@ def test_body_size_limit(mock: InventoryMock) -> None:
     assert adjust(mock, None, raw=at_limit).status_code == 200
     before = mock.dump()
     refused(mock, adjust(mock, None, raw=at_limit + b" "), 413, "payload_too_large", "body")
+    refused(mock, adjust(mock, None, raw=b"x" * 10_000_000), 413, "payload_too_large", "body")
     seed = mock.app.test_client().put("/_mock/seed", data=at_limit + b" ", content_type="application/json")
     refused(mock, seed, 413, "payload_too_large")
     assert mock.dump() == before
