@@ -16,7 +16,7 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 import schemas
-from mockserver import parsing
+from mockserver import fault_injection, parsing
 from mockserver.errors import (
     ApiError,
     InvalidRequest,
@@ -26,6 +26,7 @@ from mockserver.errors import (
 )
 from mockserver.journal import Journal, JournalEntry, Violation, redact
 from mockserver.store import READ_SCOPE, WRITE_SCOPE, Store
+from mockserver.webhooks import WebhookDispatcher
 
 API_PREFIX = "/api/v2/public/orgs/<org_id>/inventory"
 CONTROL_PREFIX = "/_mock"
@@ -52,6 +53,7 @@ def create_app(
     control: ControlSettings | None = None,
     *,
     seed_label: str = "seed",
+    webhooks: WebhookDispatcher | None = None,
 ) -> Flask:
     """Build the WSGI app of the fake around ``store`` and ``journal``."""
     app = Flask("mockserver")
@@ -119,18 +121,28 @@ def create_app(
             journal.record(_journal_entry(response.status_code))
         return response
 
+    fault_injection.install(app, store.faults, render_api_error)  # last: see install()
+    if webhooks is None:  # delivers the store's stock alerts (InventoryMock passes its own)
+        webhooks = WebhookDispatcher(store.events, store.clock)
+        store.add_event_listener(webhooks.enqueue)
+    app.extensions["inventory_mock"]["webhooks"] = webhooks
+
     if control is None:
         control = ControlSettings()
     if control.enabled:
         from mockserver.control import control_blueprint
+        from mockserver.control_alerts import alerts_blueprint
 
-        app.register_blueprint(control_blueprint(store, journal, control.token, seed_label))
+        blueprint = control_blueprint(store, journal, control.token, seed_label)
+        blueprint.register_blueprint(alerts_blueprint(store, webhooks))  # under /_mock/, same token check
+        app.register_blueprint(blueprint)
     return app
 
 
 def _from_http_exception(error: HTTPException) -> ApiError:
     if error.code == 404:
-        return NotFound(f"no route for {request.method} {request.path[:200]}", field="path")
+        # A typo in a client's URL is a contract violation, unlike an unknown product.
+        return NotFound(f"no route for {request.method} {request.path[:200]}", field="path", rule="SHAPES")
     if error.code == 405:
         allowed = tuple(sorted(getattr(error, "valid_methods", None) or []))
         return MethodNotAllowed(

@@ -16,6 +16,7 @@ from mockserver import parsing
 from mockserver.app import CONTROL_PREFIX, json_response
 from mockserver.clock import EARLIEST, LATEST, format_timestamp, in_range, parse_timestamp
 from mockserver.errors import InvalidRequest, MockUsageError, SeedError, Unauthorized
+from mockserver.events import DEFAULT_LOW_STOCK_THRESHOLD
 from mockserver.journal import Journal
 from mockserver.seed import check_seed
 from mockserver.store import Store
@@ -62,13 +63,7 @@ def control_blueprint(store: Store, journal: Journal, control_token: str | None,
 
     @control.post("/products")
     def add_product() -> Response:
-        body = _json_object()
-        org_id = _org_id(body)
-        product = {key: value for key, value in body.items() if key != "org_id"}
-        try:
-            check_seed({"orgs": [{"id": org_id, "products": [product]}]}, "POST /_mock/products")
-        except SeedError as error:
-            raise InvalidRequest(f"{error.path.replace('$.orgs[0].products[0]', '$')}: {error.problem}") from None
+        org_id, product = _seed_item("products")
         if product.get("log"):
             raise InvalidRequest("log: add a product without a log, then adjust it or load a seed", field="log")
         _usage(
@@ -80,18 +75,13 @@ def control_blueprint(store: Store, journal: Journal, control_token: str | None,
             incoming=product.get("incoming", 0),
             price=product.get("price"),
             category=product.get("category"),
+            low_stock_threshold=product.get("low_stock_threshold", DEFAULT_LOW_STOCK_THRESHOLD),
         )
         return json_response({"status": "ok"}, 201)
 
     @control.post("/tokens")
     def add_token() -> Response:
-        body = _json_object()
-        org_id = _org_id(body)
-        token = {key: value for key, value in body.items() if key != "org_id"}
-        try:
-            check_seed({"orgs": [{"id": org_id, "tokens": [token]}]}, "POST /_mock/tokens")
-        except SeedError as error:
-            raise InvalidRequest(f"{error.path.replace('$.orgs[0].tokens[0]', '$')}: {error.problem}") from None
+        org_id, token = _seed_item("tokens")
         _usage(store.add_token, org_id, token["token"], token["scopes"])
         return json_response({"status": "ok"}, 201)
 
@@ -157,11 +147,19 @@ def _json_object() -> dict[str, Any]:
     return body
 
 
-def _org_id(body: dict[str, Any]) -> str:
+def _seed_item(kind: str) -> tuple[str, dict[str, Any]]:
+    """``(org_id, item)`` from a body ``{"org_id", ...item}``, the item checked as a seed's ``kind``."""
+    body = _json_object()
     org_id = body.get("org_id")
     if not isinstance(org_id, str):
         raise InvalidRequest("org_id: is required and must be a string", field="org_id")
-    return org_id
+    item = {key: value for key, value in body.items() if key != "org_id"}
+    try:
+        check_seed({"orgs": [{"id": org_id, kind: [item]}]}, f"POST /_mock/{kind}")
+    except SeedError as error:
+        path = error.path.replace(f"$.orgs[0].{kind}[0]", "$").replace("$.orgs[0].id", "$.org_id")
+        raise InvalidRequest(f"{path}: {error.problem}", field=path.removeprefix("$.")) from None
+    return org_id, item
 
 
 def _usage(method: Any, *args: Any, **kwargs: Any) -> None:

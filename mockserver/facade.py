@@ -11,6 +11,7 @@ import responses
 from flask import Flask
 
 from mockserver import inprocess
+from mockserver.alerts_api import AlertsAndFaults
 from mockserver.app import ControlSettings, create_app
 from mockserver.clock import Clock
 from mockserver.errors import MockUsageError
@@ -18,6 +19,7 @@ from mockserver.journal import Journal
 from mockserver.seed import SeedSource, load_seed
 from mockserver.server import LiveServer
 from mockserver.store import READ_SCOPE, WRITE_SCOPE, Store
+from mockserver.webhooks import WebhookDispatcher
 
 TOKEN_ROLES = {
     "read_write": frozenset({READ_SCOPE, WRITE_SCOPE}),
@@ -26,7 +28,7 @@ TOKEN_ROLES = {
 }
 
 
-class InventoryMock:
+class InventoryMock(AlertsAndFaults):
     """A stateful in-memory fake of the Inventory & stock API.
 
     ``app`` is its Flask app; ``intercept(base_url)`` answers ``requests`` calls
@@ -44,7 +46,9 @@ class InventoryMock:
         self.clock = Clock()
         self.journal = Journal()
         self.store = Store(seed_data, self.clock, id_seed=id_seed, source=label)
-        self.app: Flask = create_app(self.store, self.journal, control, seed_label=label)
+        self.webhooks = WebhookDispatcher(self.store.events, self.clock)
+        self.store.add_event_listener(self.webhooks.enqueue)
+        self.app: Flask = create_app(self.store, self.journal, control, seed_label=label, webhooks=self.webhooks)
 
     @classmethod
     def from_seed(cls, source: SeedSource = None, **options: Any) -> InventoryMock:
@@ -120,7 +124,9 @@ class InventoryMock:
         self.clock.set(moment)
 
     def reset(self) -> None:
-        """Back to the seed: state, real-time clock, empty journal."""
+        """Back to the seed: state (thresholds, webhooks, faults), real-time clock, empty journal
+        and event log; pending deliveries and in-process webhook routes are dropped."""
+        self.webhooks.reset()
         self.store.reset()
         self.clock.reset()
         self.journal.clear()
@@ -141,17 +147,16 @@ class InventoryMock:
     def intercept(self, base_url: str, mock: responses.RequestsMock | None = None) -> Iterator[responses.RequestsMock]:
         """Answer every ``requests`` call under ``base_url`` in-process.
 
-        Other URLs pass through to the network. Give ``mock`` to register on an
-        already active ``RequestsMock`` instead of starting one.
+        Other URLs pass through (to the network, or to a ``responses`` mock started
+        before); ``responses`` mocks started inside keep working beside it (see
+        ``inprocess.intercepting``). Give ``mock`` to register on an already active
+        ``RequestsMock`` instead of starting one.
         """
         if mock is not None:
             inprocess.register(mock, self.app, base_url)
             yield mock
             return
-        own = responses.RequestsMock(assert_all_requests_are_fired=False)
-        inprocess.register(own, self.app, base_url)
-        own.add_passthru(inprocess.not_under(base_url))
-        with own:
+        with inprocess.intercepting(self.app, base_url) as own:
             yield own
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> LiveServer:

@@ -1,7 +1,8 @@
 """The in-process transport: ``requests`` calls answered by the WSGI app, no socket.
 
-``responses`` intercepts the call; ``wsgi_callback`` turns the ``PreparedRequest``
-into a WSGI environ and runs the app directly.
+``responses`` intercepts the call; ``call_wsgi`` turns the ``PreparedRequest``
+into a WSGI environ and runs the app directly. ``intercepting`` nests with the
+``responses`` mocks of the code under test (see its docstring).
 """
 
 from __future__ import annotations
@@ -9,12 +10,17 @@ from __future__ import annotations
 import io
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
+from unittest import mock
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import responses
 from requests import PreparedRequest
+from requests.adapters import HTTPAdapter
+
+from mockserver.fault_injection import raise_if_dropped
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 CallbackResult = tuple[int, dict[str, str], bytes]
@@ -67,13 +73,15 @@ def call_wsgi(app: WsgiApp, request: PreparedRequest) -> CallbackResult:
         started[:] = [status, headers]
         return lambda _data: None
 
-    chunks = app(build_environ(request), start_response)
+    environ = build_environ(request)
+    chunks = app(environ, start_response)
     try:
         body = b"".join(chunks)
     finally:
         close = getattr(chunks, "close", None)
         if close is not None:
             close()
+    raise_if_dropped(environ, request)
     status, headers = started
     # responses sets Content-Length itself from the body.
     return int(status[:3]), {k: v for k, v in headers if k.lower() != "content-length"}, body
@@ -94,3 +102,49 @@ def register(mock: responses.RequestsMock, app: WsgiApp, base_url: str) -> None:
 def not_under(base_url: str) -> re.Pattern[str]:
     """A pattern matching every URL that is not under ``base_url`` (for pass-through)."""
     return re.compile(r"(?!" + url_pattern(base_url).pattern + r")")
+
+
+@contextmanager
+def intercepting(app: WsgiApp, base_url: str) -> Iterator[responses.RequestsMock]:
+    """Answer every ``requests`` call under ``base_url`` with ``app`` until the block ends.
+
+    Other URLs go to the ``HTTPAdapter.send`` that was in place before: the network,
+    or a ``responses`` mock started earlier. A ``RequestsMock`` started inside the
+    block (``@responses.activate``, ``with responses.RequestsMock()``,
+    ``responses.start()``) answers from its own registrations first and passes the
+    base-URL requests it does not match to ``app``; they are not added to its calls.
+    """
+    below = HTTPAdapter.send
+    own = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=below)
+    register(own, app, base_url)
+    own.add_passthru(not_under(base_url))
+    with own, _handing_over(own, url_pattern(base_url)):
+        yield own
+
+
+@contextmanager
+def _handing_over(own: responses.RequestsMock, pattern: re.Pattern[str]) -> Iterator[None]:
+    # responses passes unmatched requests to ``real_adapter_send``, which defaults to
+    # the HTTPAdapter.send of import time, i.e. past ``own`` to the network. Every mock
+    # computes its patch with ``unbound_on_send()`` when it starts (even through the
+    # bound ``responses.start``), so that is where a later mock learns to hand the
+    # base URL down to ``own``. ``touched`` restores those mocks when the block ends.
+    touched: list[tuple[responses.RequestsMock, Any]] = []
+    original = responses.RequestsMock.unbound_on_send
+
+    def unbound_on_send(later: responses.RequestsMock) -> Any:
+        if later is not own:
+            if not any(seen is later for seen, _ in touched):
+                touched.append((later, later._real_send))
+            later._real_send = HTTPAdapter.send
+            if pattern not in later.passthru_prefixes:
+                later.add_passthru(pattern)
+        return original(later)
+
+    try:
+        with mock.patch.object(responses.RequestsMock, "unbound_on_send", unbound_on_send):
+            yield
+    finally:
+        for later, real_send in touched:
+            later._real_send = real_send
+            later.passthru_prefixes = tuple(p for p in later.passthru_prefixes if p is not pattern)

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from mockserver.clock import format_timestamp
+from mockserver.events import DEFAULT_LOW_STOCK_THRESHOLD, Subscription
 
 LOG_CAP = 200  # "Returns up to 200 recent entries"
 HISTORY_MAX_DAYS = 365  # "days ... Max 365"
@@ -94,6 +95,7 @@ class Product:
     last_activity: datetime | None = None
     recent: deque[LogEntry] = field(default_factory=lambda: deque(maxlen=LOG_CAP))
     daily: dict[date, DayTotals] = field(default_factory=dict)
+    low_stock_threshold: int = DEFAULT_LOW_STOCK_THRESHOLD
 
     def record(self, entry: LogEntry) -> None:
         """Count ``entry`` in the log, its summary and the day totals."""
@@ -124,7 +126,7 @@ class Product:
 
     def to_seed(self) -> dict[str, Any]:
         """The product in the seed file's format, complete enough to restore it exactly."""
-        return {
+        seed = {
             "p1_id": self.p1_id,
             "name": self.name,
             "stockquantity": self.on_hand,
@@ -135,6 +137,9 @@ class Product:
             "log_entries": self.log_count,
             "daily": [self.daily[day].to_api(day) for day in sorted(self.daily)],
         }
+        if self.low_stock_threshold != DEFAULT_LOW_STOCK_THRESHOLD:
+            seed["low_stock_threshold"] = self.low_stock_threshold
+        return seed
 
 
 @dataclass(slots=True, frozen=True)
@@ -148,8 +153,9 @@ class Grant:
 
 @dataclass(slots=True)
 class Org:
-    """One org: its products (by p1_id) and the order the list shows them in."""
+    """One org: its products (by p1_id), the order the list shows them in, its webhooks."""
 
     id: str
     products: dict[int, Product] = field(default_factory=dict)
     order: list[int] = field(default_factory=list)
+    webhooks: list[Subscription] = field(default_factory=list)

@@ -10,6 +10,8 @@ from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from mockserver.fault_injection import DropConnections
+
 _log = logging.getLogger("mockserver.requests")
 
 
@@ -73,7 +75,9 @@ class LiveServer:
     """
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True, request_handler=_RequestHandler)
+        self._server: BaseWSGIServer = make_server(
+            host, port, DropConnections(app), threaded=True, request_handler=_RequestHandler
+        )
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -109,7 +113,9 @@ class LiveServer:
             self._thread.join(timeout=5)
 
     def __enter__(self) -> LiveServer:
-        return self.start()
+        # ``with mock.serve() as server`` gets a started server: starting it twice would leave
+        # a second serving loop behind that ``stop()`` cannot end.
+        return self if self._thread is not None else self.start()
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

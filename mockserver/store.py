@@ -11,7 +11,7 @@ import hashlib
 import random
 import threading
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -28,6 +28,8 @@ from mockserver.errors import (
     StockLimitExceeded,
     Unauthorized,
 )
+from mockserver.events import DEFAULT_LOW_STOCK_THRESHOLD, Event, EventLog, Subscription, crossing, event_id
+from mockserver.faults import FaultPlan
 from mockserver.records import DayTotals, Grant, LogEntry, Org, Product
 
 READ_SCOPE = "inventory.read"
@@ -76,6 +78,9 @@ class Store:
         self._seed = seed
         self._orgs: dict[str, Org] = {}
         self._grants: dict[bytes, Grant] = {}
+        self.events = EventLog()  # stock alerts the adjusts caused (see mockserver.events)
+        self.faults = FaultPlan()  # fault rules (data only; applied by mockserver.fault_injection)
+        self._event_listeners: list[Callable[[Event, list[Subscription]], None]] = []
         self._load(seed, source)
 
     # -- loading and dumping ------------------------------------------------------
@@ -95,6 +100,7 @@ class Store:
                 raise
             self._seed = seed
             self._ids = IdSource(self._id_seed)
+            self.events.clear()
 
     def _load(self, seed: Mapping[str, Any], source: str) -> None:
         self._orgs, self._grants = {}, {}
@@ -113,6 +119,11 @@ class Store:
                     self._add_grant(org_id, token_seed["token"], token_seed["scopes"])
                 except MockUsageError as error:
                     raise SeedError(source, f"{where}.tokens[{j}].token", str(error)) from None
+            org.webhooks = [Subscription.from_seed(webhook) for webhook in org_seed.get("webhooks", [])]
+        try:
+            self.faults.load(seed.get("faults", []))
+        except MockUsageError as error:
+            raise SeedError(source, "$.faults", str(error)) from None
 
     def _load_product(self, org: Org, seed: Mapping[str, Any], source: str, where: str) -> None:
         p1_id = seed["p1_id"]
@@ -125,6 +136,7 @@ class Store:
             incoming=seed.get("incoming", 0),
             price=seed.get("price"),
             category=seed.get("category"),
+            low_stock_threshold=seed.get("low_stock_threshold", DEFAULT_LOW_STOCK_THRESHOLD),
         )
         entries = []
         for k, entry_seed in enumerate(seed.get("log", [])):
@@ -188,7 +200,13 @@ class Store:
                         ],
                     }
                 )
-            return {"orgs": orgs}
+                if org.webhooks:
+                    orgs[-1]["webhooks"] = [subscription.to_seed() for subscription in org.webhooks]
+            state: dict[str, Any] = {"orgs": orgs}
+            faults = self.faults.to_seed()
+            if faults:
+                state["faults"] = faults
+            return state
 
     # -- auth -----------------------------------------------------------------------
 
@@ -257,9 +275,30 @@ class Store:
                 metadata=change.metadata,
                 created_at=self.clock.now(),
             )
+            before = product.on_hand
             product.on_hand, product.incoming = on_hand, incoming
             product.record(entry)
+            # Decided under the lock: concurrent adjusts can neither both fire nor both miss a crossing.
+            kind = crossing(before, on_hand, product.low_stock_threshold)
+            if kind is not None:
+                self._emit(org_id, product, kind, entry)
             return entry
+
+    def _emit(self, org_id: str, product: Product, kind: str, entry: LogEntry) -> None:
+        event = Event(
+            id=event_id(entry.id, kind),
+            type=kind,
+            org_id=org_id,
+            p1_id=product.p1_id,
+            stockquantity=product.on_hand,
+            threshold=product.low_stock_threshold,
+            occurred_at=entry.created_at,
+            log_entry_id=entry.id,
+        )
+        subscriptions = [s for s in self._orgs[org_id].webhooks if kind in s.events]
+        self.events.record(event, [s.url for s in subscriptions])
+        for listener in self._event_listeners:
+            listener(event, subscriptions)
 
     def log(self, org_id: str, p1_id: int) -> list[dict[str, Any]]:
         """Up to 200 most recent log entries of the product, newest first."""
@@ -288,6 +327,7 @@ class Store:
         incoming: int = 0,
         price: float | None = None,
         category: str | None = None,
+        low_stock_threshold: int = DEFAULT_LOW_STOCK_THRESHOLD,
     ) -> None:
         """Add a product to ``org_id`` (the org is created if it is new)."""
         with self._lock:
@@ -301,6 +341,7 @@ class Store:
                 "incoming": incoming,
                 "price": price,
                 "category": category,
+                "low_stock_threshold": low_stock_threshold,
             }
             self._load_product(org, seed, "add_product", "$")
 
@@ -331,6 +372,36 @@ class Store:
         with self._lock:
             product = self._find(org_id, p1_id)
             return product.on_hand, product.incoming
+
+    # -- stock alerts (inferred; see mockserver.events) -----------------------------------------
+
+    def set_low_stock_threshold(self, org_id: str, p1_id: int, threshold: int) -> None:
+        """Set the on-hand level at or below which the product is low on stock."""
+        if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
+            raise MockUsageError(f"low_stock_threshold must be an integer >= 0, got {threshold!r}")
+        with self._lock:
+            self._find(org_id, p1_id).low_stock_threshold = threshold
+
+    def add_webhook(self, org_id: str, subscription: Subscription) -> None:
+        """Subscribe ``subscription`` to the alerts of ``org_id`` (the org is created if it is new)."""
+        with self._lock:
+            self._orgs.setdefault(org_id, Org(org_id)).webhooks.append(subscription)
+
+    def webhooks(self, org_id: str) -> list[Subscription]:
+        with self._lock:
+            org = self._orgs.get(org_id)
+            return [] if org is None else list(org.webhooks)
+
+    def clear_webhooks(self, org_id: str | None = None) -> None:
+        """Remove the subscriptions of ``org_id`` (of every org if ``None``)."""
+        with self._lock:
+            for org in self._orgs.values():
+                if org_id is None or org.id == org_id:
+                    org.webhooks = []
+
+    def add_event_listener(self, listener: Callable[[Event, list[Subscription]], None]) -> None:
+        """Call ``listener(event, subscriptions)`` for each alert, under the lock: it must return at once."""
+        self._event_listeners.append(listener)
 
     @contextmanager
     def locked(self) -> Iterator[None]:

@@ -19,6 +19,7 @@ SCHEMA_NAMES = (
     "inventory-list-response",
     "log-response",
     "seed",
+    "webhook-event",
 )
 
 

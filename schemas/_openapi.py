@@ -58,6 +58,18 @@ _PRODUCT = _parameter("p1Id", "path", {"type": "integer", "minimum": 1, "maximum
 _DAYS = _parameter("days", "query", {"type": "integer", "minimum": 1, "maximum": 365, "default": 30}, "Lookback period")
 
 
+def _webhook(name: str) -> dict[str, Any]:
+    return {
+        "post": {
+            "operationId": f"{name}Webhook",
+            "summary": f"{name} alert POSTed to subscribers (inferred; signed with X-Inventory-Signature)",
+            "x-inferred": True,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("webhook-event")}}},
+            "responses": {"2XX": {"description": "Received; any other answer is retried with backoff"}},
+        }
+    }
+
+
 @cache
 def _document() -> dict[str, Any]:
     read_errors = ("400", "401", "403", "404")
@@ -81,9 +93,11 @@ def _document() -> dict[str, Any]:
                     "log-response",
                     "history-response",
                     "error-response",
+                    "webhook-event",
                 )
             },
         },
+        "webhooks": {name: _webhook(name) for name in ("low_stock", "out_of_stock")},
         "security": [{"bearer": []}],
         "paths": {
             _PREFIX: {

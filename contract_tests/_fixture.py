@@ -1,0 +1,82 @@
+"""The objects the ``inventory_mock`` and ``inventory_server`` fixtures hand to a test.
+
+Both are ``InventoryMock``s (so every method of the fake is there) with a
+``base_url`` and the assertion helpers. One object lives for a whole session (per
+xdist worker): building the Flask app costs far more than restoring the seed, so
+``_begin_test`` restores the state instead of building a new fake.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contract_tests import _assertions
+from mockserver import InventoryMock
+from mockserver.seed import SeedSource
+from mockserver.server import LiveServer
+
+
+class InventoryFixture(InventoryMock):
+    """The fake as ``inventory_mock`` gives it: in-process, at ``base_url``."""
+
+    def __init__(self, seed: SeedSource = None, *, base_url: str, **options: Any) -> None:
+        super().__init__(seed, **options)
+        self._base_url = base_url.rstrip("/")
+        self._start_state = self.dump()
+
+    @property
+    def base_url(self) -> str:
+        """Root URL the client under test talks to (ini ``inventory_base_url``, or the server's)."""
+        return self._base_url
+
+    def _begin_test(self) -> None:
+        """Back to the configured seed, even after ``load_seed`` or ``PUT /_mock/seed``."""
+        self.store.load(self._start_state)
+        self.reset()
+
+    # -- assertion helpers ---------------------------------------------------------------
+
+    def assert_adjusted(
+        self,
+        p1_id: int,
+        *,
+        org_id: str | None = None,
+        times: int | None = None,
+        **fields: Any,
+    ) -> None:
+        """Assert the fake accepted an adjust of ``p1_id`` with the given body fields.
+
+        ``fields`` are any of ``delta_on_hand``, ``delta_incoming`` (absent means 0),
+        ``reason``, ``shop_id``, ``metadata``; fields not given match anything. With
+        ``times``, exactly that many accepted adjusts must match.
+        """
+        _assertions.assert_adjusted(self.journal, org_id or self.org_id, p1_id, fields, times)
+
+    def assert_not_adjusted(self, p1_id: int | None = None, *, org_id: str | None = None) -> None:
+        """Assert the fake accepted no adjust (of ``p1_id``, or of any product of the org)."""
+        _assertions.assert_not_adjusted(self.journal, org_id or self.org_id, p1_id)
+
+    def assert_calls(self, **expected: int) -> None:
+        """Assert how many requests each endpoint received: ``assert_calls(list=1, adjust=2)``.
+
+        Endpoints: ``list``, ``adjust``, ``log``, ``history`` (any status, any org).
+        """
+        _assertions.assert_calls(self.journal, expected)
+
+
+class InventoryServerFixture(InventoryFixture):
+    """The fake as ``inventory_server`` gives it: served on ``url`` (``http://127.0.0.1:PORT``)."""
+
+    def __init__(self, seed: SeedSource = None, *, host: str = "127.0.0.1", **options: Any) -> None:
+        super().__init__(seed, base_url=f"http://{host}", **options)
+        self._server: LiveServer = self.serve(host, 0)
+        self._base_url = self._server.url
+
+    @property
+    def url(self) -> str:
+        """Root URL of the server; the same as ``base_url``."""
+        return self._base_url
+
+    def _stop(self) -> None:
+        """Stop serving and close the socket (the plugin does it at the end of the session)."""
+        self._server.stop()

@@ -1,0 +1,309 @@
+"""Webhook delivery (inferred): signing, retries with backoff, in-process and HTTP receivers.
+
+Delivery runs on a background thread: the adjust that caused an event only queues it,
+so a slow or failing receiver never delays or fails the adjust. Each event goes to each
+matching subscription; an attempt succeeds on a 2xx answer; a failure (other status,
+exception, connection error, timeout) is retried after ``backoff * factor ** (n - 1)``
+seconds (at most ``max_backoff``), up to ``max_attempts`` attempts in all.
+
+Signature (inferred, Stripe-like): ``X-Inventory-Timestamp: <unix seconds>`` and
+``X-Inventory-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>." + body under the secret>``.
+``verify_signature`` checks one, so integrators can test their receiver's check.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import hmac
+import itertools
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from mockserver.clock import Clock
+from mockserver.errors import MockUsageError
+from mockserver.events import Attempt, Event, EventLog, Subscription
+from mockserver.inprocess import call_wsgi
+
+SIGNATURE_HEADER = "X-Inventory-Signature"
+TIMESTAMP_HEADER = "X-Inventory-Timestamp"
+EVENT_HEADER = "X-Inventory-Event"
+EVENT_ID_HEADER = "X-Inventory-Event-Id"
+ATTEMPT_HEADER = "X-Inventory-Delivery-Attempt"
+DEFAULT_TOLERANCE = 300.0
+# Bounds keep every backoff a finite float (factor ** 99 at most) and a test's wait finite.
+_POLICY_LIMITS = (
+    ("max_attempts", 1, 100),
+    ("backoff", 0, 3600),
+    ("factor", 0, 10),
+    ("max_backoff", 0, 3600),
+    ("timeout", 0, 600),
+)
+_log = logging.getLogger("mockserver.webhooks")
+
+Handler = Callable[["WebhookMessage"], int | None]
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+# -- signatures -------------------------------------------------------------------------------
+
+
+def signature(body: bytes, secret: str, timestamp: int) -> str:
+    """The value of ``X-Inventory-Signature`` for ``body`` sent at ``timestamp``."""
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def sign(body: bytes, secret: str, timestamp: int | None = None) -> dict[str, str]:
+    """The signature headers for ``body`` (now, unless ``timestamp`` is given)."""
+    stamp = int(time.time()) if timestamp is None else timestamp
+    return {TIMESTAMP_HEADER: str(stamp), SIGNATURE_HEADER: signature(body, secret, stamp)}
+
+
+def verify_signature(
+    body: bytes,
+    headers: Mapping[str, str],
+    secret: str,
+    *,
+    tolerance: float | None = DEFAULT_TOLERANCE,
+    now: float | None = None,
+) -> bool:
+    """Whether ``headers`` carry a valid signature of ``body`` under ``secret``.
+
+    ``body`` must be the raw bytes received. ``tolerance``: the largest accepted age
+    (or clock skew) of the timestamp in seconds; ``None`` skips that check.
+    """
+    lowered = {key.lower(): value for key, value in headers.items()}
+    given = lowered.get(SIGNATURE_HEADER.lower(), "")
+    try:
+        stamp = int(lowered.get(TIMESTAMP_HEADER.lower(), ""))
+    except ValueError:
+        return False
+    if tolerance is not None and abs((time.time() if now is None else now) - stamp) > tolerance:
+        return False
+    return hmac.compare_digest(given.encode(), signature(body, secret, stamp).encode())
+
+
+# -- delivery ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard delivery tries: attempts in all, backoff before each retry, per-attempt timeout."""
+
+    max_attempts: int = 5
+    backoff: float = 0.5
+    factor: float = 2.0
+    max_backoff: float = 30.0
+    timeout: float = 5.0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int):
+            raise MockUsageError(f"max_attempts must be an integer, got {self.max_attempts!r}")
+        for name, low, high in _POLICY_LIMITS:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+                raise MockUsageError(f"{name} must be a number in {low}..{high}, got {value!r}")
+        if self.timeout == 0:
+            raise MockUsageError("timeout must be above 0")
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+        return float(min(self.max_backoff, self.backoff * self.factor ** (attempt - 1)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "max_attempts": self.max_attempts,
+            "backoff": self.backoff,
+            "factor": self.factor,
+            "max_backoff": self.max_backoff,
+            "timeout": self.timeout,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookMessage:
+    """What an in-process handler receives: the POST a receiver would get."""
+
+    url: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def event(self) -> dict[str, Any]:
+        """The decoded event body."""
+        parsed: dict[str, Any] = json.loads(self.body)
+        return parsed
+
+
+@dataclass(order=True)
+class _Job:
+    due: float
+    seq: int
+    event: Event = field(compare=False)
+    index: int = field(compare=False)
+    subscription: Subscription = field(compare=False)
+    generation: tuple[int, int] = field(compare=False)  # (dispatcher's, event log's) when queued
+    attempt: int = field(compare=False, default=1)
+
+
+class WebhookDispatcher:
+    """Delivers the events a store emits, on one background thread started on demand.
+
+    Attach it with ``store.add_event_listener(dispatcher.enqueue)``. URLs routed with
+    ``route()`` go to a Python handler or a WSGI app in-process; others are POSTed with
+    ``requests``.
+    """
+
+    def __init__(self, events: EventLog, clock: Clock, policy: RetryPolicy | None = None) -> None:
+        self.events = events
+        self.clock = clock
+        self.policy = policy or RetryPolicy()
+        self._routes: dict[str, Handler | WsgiApp] = {}
+        self._wsgi: set[str] = set()
+        self._queue: list[_Job] = []
+        self._seq = itertools.count()
+        self._generation = 0
+        self._busy = 0  # jobs taken off the queue and not yet finished
+        self._worker: threading.Thread | None = None
+        self._cond = threading.Condition()
+
+    # -- configuration -------------------------------------------------------------------
+
+    def route(self, url: str, *, handler: Handler | None = None, app: WsgiApp | None = None) -> None:
+        """Deliver POSTs to ``url`` in-process: to ``handler(message)`` or to the WSGI ``app``.
+
+        A handler returns ``None`` (200) or a status; raising counts as a failed attempt.
+        """
+        if (handler is None) == (app is None):
+            raise MockUsageError("route a webhook URL to exactly one of handler= or app=")
+        with self._cond:
+            self._routes[url] = handler if handler is not None else app  # type: ignore[assignment]
+            if app is not None:
+                self._wsgi.add(url)
+            else:
+                self._wsgi.discard(url)
+
+    def configure(self, **options: Any) -> RetryPolicy:
+        """Change the retry policy (fields of ``RetryPolicy``); returns the new one."""
+        unknown = set(options) - set(RetryPolicy.__dataclass_fields__)
+        if unknown:
+            raise MockUsageError(f"unknown retry option(s): {', '.join(sorted(unknown))}")
+        merged = {**self.policy.to_json(), **options}
+        self.policy = RetryPolicy(**merged)
+        return self.policy
+
+    def reset(self, policy: RetryPolicy | None = None) -> None:
+        """Drop pending deliveries and in-process routes; back to ``policy`` (default policy)."""
+        with self._cond:
+            self._generation += 1
+            self._queue.clear()
+            self._routes.clear()
+            self._wsgi.clear()
+            self.policy = policy or RetryPolicy()
+            self._cond.notify_all()
+
+    # -- queueing ----------------------------------------------------------------------------
+
+    def enqueue(self, event: Event, subscriptions: list[Subscription]) -> None:
+        """Queue ``event`` for each subscription (returns at once; called under the store's lock)."""
+        if not subscriptions:
+            return
+        with self._cond:
+            now = time.monotonic()
+            for index, subscription in enumerate(subscriptions):
+                job = _Job(now, next(self._seq), event, index, subscription, self._current_generation())
+                heapq.heappush(self._queue, job)
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._run, name="inventory-mock-webhooks", daemon=True)
+                self._worker.start()
+            self._cond.notify_all()
+
+    def _current_generation(self) -> tuple[int, int]:
+        return self._generation, self.events.generation
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Block until no delivery is queued, retrying or in flight; False on ``timeout``."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._queue or self._busy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cond.wait(left)
+            return True
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while True:
+                    if not self._queue:
+                        self._worker = None
+                        self._cond.notify_all()
+                        return
+                    wait = self._queue[0].due - time.monotonic()
+                    if wait <= 0:
+                        break
+                    self._cond.wait(wait)
+                job = heapq.heappop(self._queue)
+                self._busy += 1
+            try:
+                self._deliver(job)
+            except Exception:  # a bug here must not stop later deliveries
+                _log.exception("webhook delivery of event %s failed", job.event.id)
+            finally:
+                with self._cond:
+                    self._busy -= 1
+                    self._cond.notify_all()
+
+    def _deliver(self, job: _Job) -> None:
+        with self._cond:
+            if job.generation != self._current_generation():
+                return  # reset (or events cleared) since the event was queued
+        policy = self.policy
+        status, error = self._attempt(job, policy)
+        attempt = Attempt(job.attempt, self.clock.now(), status, error)
+        retry = not attempt.ok and job.attempt < policy.max_attempts
+        state = "delivered" if attempt.ok else "pending" if retry else "failed"
+        with self._cond:
+            if job.generation != self._current_generation():
+                return
+            self.events.add_attempt(job.event.id, job.index, attempt, state)  # type: ignore[arg-type]
+            if retry:
+                job.attempt += 1
+                job.due = time.monotonic() + policy.delay(job.attempt - 1)
+                job.seq = next(self._seq)
+                heapq.heappush(self._queue, job)
+
+    def _attempt(self, job: _Job, policy: RetryPolicy) -> tuple[int | None, str | None]:
+        body = json.dumps(job.event.body(), separators=(",", ":")).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "inventory-mock-webhooks",
+            EVENT_HEADER: job.event.type,
+            EVENT_ID_HEADER: job.event.id,
+            ATTEMPT_HEADER: str(job.attempt),
+            **sign(body, job.subscription.secret),
+        }
+        url = job.subscription.url
+        with self._cond:
+            target = self._routes.get(url)
+            is_wsgi = url in self._wsgi
+        try:
+            if target is None:
+                response = requests.post(url, data=body, headers=headers, timeout=policy.timeout, allow_redirects=False)
+                return response.status_code, None
+            if is_wsgi:
+                prepared = requests.Request("POST", url, data=body, headers=headers).prepare()
+                return call_wsgi(target, prepared)[0], None  # type: ignore[arg-type]
+            status = target(WebhookMessage(url, headers, body))  # type: ignore[call-arg,arg-type]
+            return (200 if status is None else int(status)), None
+        except Exception as error:  # a receiver's failure is a failed attempt, never the fake's crash
+            return None, f"{type(error).__name__}: {error}"[:500]

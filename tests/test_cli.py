@@ -1,0 +1,130 @@
+"""The `inventory-mock` command: serve (a real process), openapi, --help, refusals."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+import schemas
+
+COMMAND = [sys.executable, "-m", "mockserver.cli"]
+
+
+@dataclass
+class Served:
+    """A running `inventory-mock serve`; after it stops: exit status and remaining output."""
+
+    url: str
+    banner: list[str]
+    stdout: str = ""
+    stderr: str = ""
+    returncode: int | None = None
+
+
+@contextmanager
+def running_server(*args: str, banner_lines: int = 1) -> Iterator[Served]:
+    """Start `inventory-mock serve ARGS` on loopback; yield it; stop it with SIGTERM."""
+    with subprocess.Popen(
+        [*COMMAND, "serve", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stdout is not None
+        try:
+            banner = [process.stdout.readline() for _ in range(banner_lines)]
+            match = re.search(r"on (http://127\.0\.0\.1:\d+)", banner[0])
+            assert match, f"no URL in banner {banner!r}"
+            served = Served(match.group(1), banner)
+            yield served
+        finally:
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=10)
+        served.stdout, served.stderr, served.returncode = out, err, process.returncode
+
+
+def test_serve_answers_logs_requests_and_stops_cleanly_on_sigterm() -> None:
+    with running_server("--port", "0") as served:
+        answer = requests.get(
+            f"{served.url}/api/v2/public/orgs/demo-org/inventory",
+            headers={"Authorization": "Bearer demo-read-only"},
+            timeout=5,
+        )
+        assert answer.status_code == 200
+        assert [p["p1_id"] for p in answer.json()["data"]] == [12345, 12346, 12347, 12348, 12349]
+    assert served.returncode == 0
+    assert "stopped" in served.stdout
+    assert '"GET /api/v2/public/orgs/demo-org/inventory" 200' in served.stderr
+    assert "demo-read-only" not in served.stderr
+
+
+def test_serve_prints_the_tokens_and_a_curl_command() -> None:
+    with running_server("--port", "0", banner_lines=6) as served:
+        url = served.url
+    text = "".join(served.banner)
+    for token in ("demo-read-write", "demo-read-only", "demo-write-only"):
+        assert token in text
+    assert f"curl -H 'Authorization: Bearer demo-read-write' {url}/api/v2/public/orgs/demo-org/inventory" in text
+
+
+def test_serve_with_a_seed_file_and_a_control_token(tmp_path: Path) -> None:
+    seed = {
+        "orgs": [
+            {
+                "id": "acme",
+                "products": [{"p1_id": 1, "name": "Widget", "stockquantity": 2}],
+                "tokens": [{"token": "acme-rw", "scopes": ["inventory.read", "inventory.write"]}],
+            }
+        ]
+    }
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(seed), "utf-8")
+    with running_server("--port", "0", "--seed", str(path), "--control-token", "ctl") as served:
+        url = served.url
+        listed = requests.get(
+            f"{url}/api/v2/public/orgs/acme/inventory", headers={"Authorization": "Bearer acme-rw"}, timeout=5
+        )
+        assert listed.json()["data"][0]["name"] == "Widget"
+        assert requests.post(f"{url}/_mock/reset", timeout=5).status_code == 401
+        assert (
+            requests.post(f"{url}/_mock/reset", headers={"X-Mock-Control-Token": "ctl"}, timeout=5).status_code == 200
+        )
+
+
+def test_serve_with_a_bad_seed_exits_2_naming_file_path_and_problem(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps({"orgs": [{"id": "x", "products": [{"p1_id": 1, "name": "n", "stockquantity": -1}]}]}))
+    done = subprocess.run(
+        [*COMMAND, "serve", "--port", "0", "--seed", str(path)], capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 2
+    assert str(path) in done.stderr
+    assert "$.orgs[0].products[0].stockquantity" in done.stderr
+    assert ">= 0" in done.stderr
+
+
+def test_serve_refuses_a_public_address_without_a_control_token() -> None:
+    done = subprocess.run(
+        [*COMMAND, "serve", "--host", "0.0.0.0", "--port", "0"], capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 2
+    assert "--control-token" in done.stderr
+
+
+def test_openapi_prints_the_document_built_from_the_schemas() -> None:
+    done = subprocess.run([*COMMAND, "openapi"], capture_output=True, text=True, timeout=30, check=True)
+    assert json.loads(done.stdout) == schemas.openapi()
+
+
+@pytest.mark.parametrize("args", [[], ["serve"], ["openapi"]])
+def test_every_command_has_help(args: list[str]) -> None:
+    done = subprocess.run([*COMMAND, *args, "--help"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0
+    assert "usage: inventory-mock" in done.stdout
