@@ -45,7 +45,12 @@ p1_ids = segment(
         *["9007199254740992", "9" * 400, "%2F", "..", "x" * 5000, "١٢٣٤٥"],
     ]
 )
-control_names = st.sampled_from(["reset", "seed", "state", "products", "tokens", "clock", "journal", "", "nope"])
+control_names = st.sampled_from(
+    [
+        *["reset", "seed", "state", "products", "tokens", "clock", "journal", "events", "faults", "faults/1"],
+        *["faults/%2F..", "thresholds", "webhooks", "webhooks/retry", "", "nope"],
+    ]
+)
 
 
 def paths() -> st.SearchStrategy[str]:

@@ -144,6 +144,26 @@ def test_control_api_rejections_change_nothing() -> None:
             },
         ).map(encode),
         json_values.map(lambda value: encode({"orgs": value})),
+        # webhooks, thresholds and faults: a loopback URL only (nothing is delivered here anyway)
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "org_id": st.sampled_from([ORG, OTHER_ORG, "", 1]),
+                "url": st.sampled_from(["http://127.0.0.1:9/hook", "ftp://127.0.0.1/", "", "/relative", 1]),
+                "secret": st.sampled_from(["s3cret", "", None, 1]),
+                "events": st.sampled_from([["low_stock"], ["out_of_stock"], ["nope"], "low_stock", []]),
+                "p1_id": st.sampled_from([12345, 99999, 0, "12345", None]),
+                "low_stock_threshold": st.sampled_from([0, 5, -1, 1.5, 10**13, None]),
+                "route": st.sampled_from(["adjust", "list", "log", "history", "*", "nope", 1]),
+                "kind": st.sampled_from(["latency", "status", "disconnect", "timeout", "nope"]),
+                "status": st.sampled_from([500, 503, 429, 200, 99, 1000, "500"]),
+                "seconds": st.sampled_from([0, 0.01, -1, [0, 0.01], [1, 0], "1", 10**9]),
+                "times": st.sampled_from([1, 0, -1, 1.5]),
+                "every": st.sampled_from([1, 0, 2]),
+                "probability": st.sampled_from([0.5, -1, 2, "x"]),
+                "max_attempts": st.sampled_from([1, 0, -1, 100]),
+            },
+        ).map(encode),
     )
 
     @settings(FUZZ, max_examples=600)

@@ -68,6 +68,9 @@ def test_any_request_over_the_wire(mock: InventoryMock, live: LiveServer) -> Non
         body=bodies.filter(lambda body: body is None or len(body) < 100_000),
     )
     def run(method: str, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes | None) -> None:
+        # A fresh state: a generated request may have subscribed a webhook or planted a fault.
+        mock.reset()
+        mock.set_clock(FROZEN_AT)
         before = mock.dump()
         answer = exchange(live.host, live.port, request_bytes(method, target, headers, body))
         sent.append(None)
