@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 import schemas
 from mockserver import fault_injection, parsing
@@ -57,8 +57,12 @@ def create_app(
 ) -> Flask:
     """Build the WSGI app of the fake around ``store`` and ``journal``."""
     app = Flask("mockserver")
-    app.config["MAX_CONTENT_LENGTH"] = parsing.MAX_BODY_BYTES
+    # One byte more than the limit: werkzeug truncates a chunked body at this maximum
+    # instead of refusing it, so parsing.json_body can only see "too large" past it.
+    app.config["MAX_CONTENT_LENGTH"] = parsing.MAX_BODY_BYTES + 1
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    # No 308 redirect (an HTML page) for "//" or a decoded %2F in a path: a JSON 404 instead.
+    app.url_map.merge_slashes = False
     app.extensions["inventory_mock"] = {"store": store, "journal": journal}
 
     def authorize(org_id: str, scope: str) -> None:
@@ -101,6 +105,8 @@ def create_app(
 
     @app.errorhandler(HTTPException)
     def render_http_exception(error: HTTPException) -> Response:
+        if error.code is not None and error.code >= 500:  # Flask's wrapper of an unhandled exception
+            return render_unexpected(error)
         return render_api_error(_from_http_exception(error))
 
     @app.errorhandler(Exception)
@@ -138,10 +144,16 @@ def _from_http_exception(error: HTTPException) -> ApiError:
         # A typo in a client's URL is a contract violation, unlike an unknown product.
         return NotFound(f"no route for {request.method} {request.path[:200]}", field="path", rule="SHAPES")
     if error.code == 405:
-        allowed = ", ".join(sorted(getattr(error, "valid_methods", None) or []))
-        return MethodNotAllowed(f"method {request.method} is not allowed here (allowed: {allowed})", field="method")
+        allowed = tuple(sorted(getattr(error, "valid_methods", None) or []))
+        return MethodNotAllowed(
+            f"method {request.method} is not allowed here (allowed: {', '.join(allowed)})",
+            allowed=allowed,
+            field="method",
+        )
     if error.code == 413:
         return PayloadTooLarge(f"body: must be at most {parsing.MAX_BODY_BYTES} bytes", field="body")
+    if isinstance(error, ClientDisconnected):
+        return InvalidRequest("body: ended before its Content-Length, or a malformed chunk", field="body")
     return InvalidRequest(f"request: {error.description or error.name}")
 
 
@@ -168,7 +180,10 @@ def _journal_body() -> Any:
         return None
     if length > parsing.MAX_BODY_BYTES:
         return f"<{length} bytes, not kept>"
-    raw = request.get_data(cache=True)
+    try:
+        raw = request.get_data(cache=True)
+    except (HTTPException, OSError):  # a body shorter than its Content-Length: the answer stands
+        return f"<{length} bytes announced, not readable>"
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):

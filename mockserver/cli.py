@@ -6,15 +6,20 @@ import argparse
 import ipaddress
 import json
 import logging
+import os
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import schemas
 from mockserver.app import ControlSettings
 from mockserver.errors import SeedError
 from mockserver.facade import InventoryMock
+from mockserver.journal import redact
 from mockserver.server import LiveServer
 
 
@@ -30,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", metavar="FILE", help="seed file (JSON); default: the built-in demo seed")
     serve.add_argument("--control-token", metavar="T", help="require header X-Mock-Control-Token: T on /_mock/")
     serve.add_argument("--no-control", action="store_true", help="serve without the /_mock/ control API")
+    serve.add_argument(
+        "--state-file",
+        metavar="F",
+        help="load the state from F at start if it exists (instead of --seed); write it to F on shutdown",
+    )
     serve.add_argument("--quiet", action="store_true", help="do not log one line per request")
     serve.set_defaults(run=run_serve)
 
@@ -89,8 +99,12 @@ def run_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.state_file and not Path(args.state_file).absolute().parent.is_dir():
+        print(f"inventory-mock: no directory for --state-file {args.state_file}", file=sys.stderr)
+        return 2
+    seed = args.state_file if args.state_file and Path(args.state_file).exists() else args.seed
     try:
-        mock = InventoryMock(args.seed, control=ControlSettings(not args.no_control, args.control_token))
+        mock = InventoryMock(seed, control=ControlSettings(not args.no_control, args.control_token))
     except SeedError as error:
         print(f"inventory-mock: bad seed: {error}", file=sys.stderr)
         return 2
@@ -100,24 +114,46 @@ def run_serve(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"inventory-mock: cannot bind {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return 2
-    _print_banner(mock, server.url)
+    _print_banner(mock, server.url, reveal=seed is None)
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.set())
     server.start()
     stopping.wait()
     server.stop()
+    if args.state_file:
+        write_state(mock.dump(), Path(args.state_file))
+        print(f"inventory-mock: state written to {args.state_file}", flush=True)
     print("inventory-mock: stopped", flush=True)
     return 0
 
 
-def _print_banner(mock: InventoryMock, url: str) -> None:
+def write_state(state: dict[str, Any], path: Path) -> None:
+    """Write ``state`` to ``path`` atomically: a reader sees the old file or the new one, never half."""
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    ) as tmp:
+        try:
+            json.dump(state, tmp, ensure_ascii=False, indent=1)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        except BaseException:
+            os.unlink(tmp.name)
+            raise
+    os.replace(tmp.name, path)
+
+
+def _print_banner(mock: InventoryMock, url: str, *, reveal: bool) -> None:
+    """Say where the fake serves. Tokens in full only for the built-in demo seed (they are
+    public); a user's seed or state file may hold tokens that must not reach a log."""
     org_id = mock.org_id
     tokens = mock.tokens_of(org_id)
+    shown = {role: token if reveal else str(redact(token)) for role, token in tokens.items()}
     lines = [f"inventory-mock: serving org {org_id!r} on {url}"]
-    lines += [f"  token {role:<10} {token}" for role, token in tokens.items()]
-    token = tokens.get("read_write") or tokens.get("read_only")
+    lines += [f"  token {role:<10} {token}" for role, token in shown.items()]
+    token = shown.get("read_write") or shown.get("read_only")
     if token:
+        token = token if reveal else "<token>"
         lines.append(f"try:\n  curl -H 'Authorization: Bearer {token}' {url}/api/v2/public/orgs/{org_id}/inventory")
     print("\n".join(lines), flush=True)
 

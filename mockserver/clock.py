@@ -5,6 +5,11 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+# The fake's clock and timestamps stay in this range, so that the history window
+# (365 days back) and ``advance`` can never leave what ``datetime`` represents.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
 
 class Clock:
     """UTC time that tests can freeze, set and move forward.
@@ -77,8 +82,21 @@ def format_timestamp(moment: datetime) -> str:
 
 
 def parse_timestamp(text: str) -> datetime:
-    """Parse an ISO 8601 date-time with an offset (``Z`` allowed) into UTC."""
+    """Parse an ISO 8601 date-time with an offset (``Z`` allowed) into UTC.
+
+    Raises ``ValueError`` for text that is not one, or a moment outside ``in_range``.
+    """
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         raise ValueError(f"timestamp {text!r} has no UTC offset")
-    return moment.astimezone(UTC)
+    try:
+        return in_range(moment.astimezone(UTC))
+    except OverflowError:
+        raise ValueError(f"timestamp {text!r} is out of range") from None
+
+
+def in_range(moment: datetime) -> datetime:
+    """``moment`` if it lies in [``EARLIEST``, ``LATEST``), else ``ValueError``."""
+    if not EARLIEST <= moment < LATEST:
+        raise ValueError(f"{format_timestamp(moment)} is outside {EARLIEST.year}..{LATEST.year - 1}")
+    return moment

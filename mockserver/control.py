@@ -7,13 +7,14 @@ body as the API (``{"error", "message"}``).
 from __future__ import annotations
 
 import hmac
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, Response, request
 
 from mockserver import parsing
 from mockserver.app import CONTROL_PREFIX, json_response
-from mockserver.clock import format_timestamp, parse_timestamp
+from mockserver.clock import EARLIEST, LATEST, format_timestamp, in_range, parse_timestamp
 from mockserver.errors import InvalidRequest, MockUsageError, SeedError, Unauthorized
 from mockserver.events import DEFAULT_LOW_STOCK_THRESHOLD
 from mockserver.journal import Journal
@@ -26,13 +27,16 @@ CONTROL_TOKEN_HEADER = "X-Mock-Control-Token"
 def control_blueprint(store: Store, journal: Journal, control_token: str | None, seed_label: str) -> Blueprint:
     """Routes of the control API, bound to one store and journal."""
     control = Blueprint("control", __name__, url_prefix=CONTROL_PREFIX)
+    expected = b"" if control_token is None else control_token.encode("utf-8", "surrogateescape")
 
     @control.before_request
     def require_control_token() -> None:
         if control_token is None:
             return
-        given = request.headers.get(CONTROL_TOKEN_HEADER, "")
-        if not hmac.compare_digest(given.encode(), control_token.encode()):
+        # Compare bytes as they came over the wire (WSGI headers are latin-1 strings)
+        # with the token's bytes as given on the command line (argv: surrogateescape).
+        given = request.headers.get(CONTROL_TOKEN_HEADER, "").encode("latin-1", "replace")
+        if not hmac.compare_digest(given, expected):
             raise Unauthorized(f"the control API needs the header {CONTROL_TOKEN_HEADER}", field=CONTROL_TOKEN_HEADER)
 
     @control.post("/reset")
@@ -98,11 +102,21 @@ def control_blueprint(store: Store, journal: Journal, control_token: str | None,
             try:
                 clock.set(parse_timestamp(body["now"]))
             except (TypeError, ValueError, AttributeError):
-                raise InvalidRequest("now: must be an ISO 8601 date-time with an offset", field="now") from None
+                raise InvalidRequest(
+                    f"now: must be an ISO 8601 date-time with an offset, in {EARLIEST.year}..{LATEST.year - 1}",
+                    field="now",
+                ) from None
         if "advance_seconds" in body:
             step = body["advance_seconds"]
             if isinstance(step, bool) or not isinstance(step, int | float) or abs(step) > 10**10:
                 raise InvalidRequest("advance_seconds: must be a number of seconds", field="advance_seconds")
+            try:
+                in_range(clock.now() + timedelta(seconds=step))
+            except (OverflowError, ValueError):
+                raise InvalidRequest(
+                    f"advance_seconds: would move the clock outside {EARLIEST.year}..{LATEST.year - 1}",
+                    field="advance_seconds",
+                ) from None
             clock.advance(seconds=step)
         if "frozen" in body:
             if not isinstance(body["frozen"], bool):

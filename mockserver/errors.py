@@ -90,6 +90,14 @@ class MethodNotAllowed(ApiError):
     code = "method_not_allowed"
     rule = "SHAPES"
 
+    def __init__(self, message: str, *, allowed: tuple[str, ...] = (), field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.allowed = allowed
+
+    def headers(self) -> dict[str, str]:
+        # RFC 9110 section 15.5.6: a 405 must list the allowed methods.
+        return {"Allow": ", ".join(self.allowed)}
+
 
 class InsufficientStock(ApiError):
     """409: the adjust would take on-hand or incoming below zero."""

@@ -1,8 +1,8 @@
 """Turn raw request parts (header, body bytes, query values) into checked values.
 
 Shapes come from the JSON Schemas; what a schema cannot say (JSON syntax, duplicate
-keys, metadata size and depth, query and path formats) is checked here. Every
-failure is an ``ApiError`` naming the field and the rule.
+keys, nesting depth, metadata size and depth, id range, query and path formats) is
+checked here. Every failure is an ``ApiError`` naming the field and the rule.
 """
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ import re
 from typing import Any
 
 import schemas
-from mockserver.errors import InvalidRequest, UnsupportedMediaType
+from mockserver.errors import InvalidRequest, PayloadTooLarge, UnsupportedMediaType
 from mockserver.store import Adjustment
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_METADATA_BYTES = 16 * 1024
 MAX_METADATA_DEPTH = 32
+MAX_JSON_DEPTH = 64
+MAX_P1_ID = 2**53 - 1  # the schemas' maximum: ids stay exact in every JSON client
 DEFAULT_DAYS = 30
 MAX_DAYS = 365
 
@@ -35,8 +37,10 @@ def bearer_token(header: str | None) -> str | None:
 
 def product_id(text: str) -> int:
     """A ``p1Id`` path segment as an integer."""
-    if not _DIGITS.fullmatch(text):
-        raise InvalidRequest(f"p1Id: must be a positive integer (got {text[:40]!r})", field="p1Id", rule="SHAPES")
+    if not _DIGITS.fullmatch(text) or int(text) > MAX_P1_ID:
+        raise InvalidRequest(
+            f"p1Id: must be an integer from 1 to {MAX_P1_ID} (got {text[:40]!r})", field="p1Id", rule="SHAPES"
+        )
     return int(text)
 
 
@@ -56,21 +60,27 @@ def history_days(values: list[str]) -> int:
 
 def json_body(raw: bytes, mimetype: str) -> Any:
     """Decode a JSON request body strictly (UTF-8, no NaN, no duplicate keys)."""
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge(f"body: must be at most {MAX_BODY_BYTES} bytes", field="body")
     if mimetype != "application/json" and not mimetype.endswith("+json"):
         raise UnsupportedMediaType(
             f"Content-Type must be application/json (got {mimetype or 'none'!r})", field="Content-Type"
         )
     if not raw:
         raise InvalidRequest("body: a JSON object is required", field="body")
+    too_deep = InvalidRequest(f"body: JSON must be nested at most {MAX_JSON_DEPTH} levels deep", field="body")
     try:
         text = raw.decode("utf-8")
-        return json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
     except UnicodeDecodeError:
         raise InvalidRequest("body: must be UTF-8 encoded JSON", field="body") from None
     except RecursionError:
-        raise InvalidRequest("body: JSON nested too deeply", field="body") from None
+        raise too_deep from None
     except ValueError as error:
         raise InvalidRequest(f"body: not valid JSON ({_short(error)})", field="body") from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise too_deep
+    return value
 
 
 def adjustment(body: Any) -> Adjustment:
@@ -82,6 +92,8 @@ def adjustment(body: Any) -> Adjustment:
         problem = problems[0]
         rule = "REASON" if problem.field in ("p1_id", "reason") and problem.message == "is required" else "SHAPES"
         raise InvalidRequest(str(problem), field=problem.field, rule=rule)
+    if int(body["p1_id"]) > MAX_P1_ID:  # a string of digits: its pattern cannot bound the value
+        raise InvalidRequest(f"p1_id: must be at most {MAX_P1_ID}", field="p1_id")
     metadata = body.get("metadata")
     if "metadata" in body:
         _check_metadata(metadata)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from types import TracebackType
@@ -14,15 +15,57 @@ from mockserver.fault_injection import DropConnections
 _log = logging.getLogger("mockserver.requests")
 
 
+# http.server's own refusals (before the app sees the request), as the API's error codes.
+_PROTOCOL_ERRORS = {
+    414: ("uri_too_long", "request line: longer than 65536 bytes"),
+    431: ("headers_too_large", "headers: a header line is longer than 65536 bytes, or there are more than 100"),
+    400: ("invalid_request", "request: malformed request line or headers"),
+    # http.server says 505; the fake keeps 5xx for its own bugs, and the client is at fault.
+    505: ("invalid_request", "request line: only HTTP/1.0 and HTTP/1.1 are served"),
+}
+_STATUS = {505: 400}
+
+
+def loggable_target(target: str) -> str:
+    """The request target without its query string, which may carry a secret."""
+    path, mark, _query = target.partition("?")
+    return path + ("?…" if mark else "")
+
+
 class _RequestHandler(WSGIRequestHandler):
-    # HTTP/1.1 keeps connections alive between requests of one client.
     protocol_version = "HTTP/1.1"
+    # Seconds a connection may stay silent: werkzeug drains an unread body after each
+    # answer, which would otherwise hold a thread for as long as the client keeps the socket.
+    timeout = 30
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        _log.info('%s "%s %s" %s', self.address_string(), self.command, self.path, code)
+        # Never the headers (Authorization) nor the query string (a token pasted into a URL).
+        target = loggable_target(getattr(self, "path", "") or "-")
+        _log.info('%s "%s %s" %s', self.address_string(), getattr(self, "command", None) or "-", target, code)
 
     def log_message(self, format: str, *args: Any) -> None:
         _log.debug(format, *args)
+
+    def log_error(self, format: str, *args: Any) -> None:
+        # http.server's messages quote the raw request line; log_request says enough.
+        pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer a request http.server refused to parse with the API's JSON error body."""
+        error, text = _PROTOCOL_ERRORS.get(code, _PROTOCOL_ERRORS[400])
+        code = _STATUS.get(code, code)
+        body = json.dumps({"error": error, "message": text}).encode()
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # unparsable request line: answer in HTTP/1.1 anyway
+            self.request_version = self.protocol_version
+        self.log_request(code)
+        self.send_response_only(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if getattr(self, "command", None) != "HEAD":
+            self.wfile.write(body)
 
 
 class LiveServer:
@@ -53,16 +96,14 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         """Start serving in a daemon thread; returns self."""
-        # A short poll interval: stop() waits for it (0.5 s by default, at every session end).
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name=f"inventory-mock:{self.port}", daemon=True
-        )
+        self._thread = threading.Thread(target=self.serve_forever, name=f"inventory-mock:{self.port}", daemon=True)
         self._thread.start()
         return self
 
     def serve_forever(self) -> None:
         """Serve in the calling thread until ``stop()`` is called from another one."""
-        self._server.serve_forever()
+        # A short poll: stop() waits up to one interval (the default 0.5 s adds up over a test suite).
+        self._server.serve_forever(poll_interval=0.05)
 
     def stop(self) -> None:
         """Stop serving and close the socket (waits for the serving thread)."""

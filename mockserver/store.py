@@ -95,7 +95,7 @@ class Store:
             orgs, grants = self._orgs, self._grants
             try:
                 self._load(seed, source)
-            except SeedError:
+            except BaseException:  # whatever went wrong, a rejected seed changes nothing
                 self._orgs, self._grants = orgs, grants
                 raise
             self._seed = seed
@@ -156,8 +156,12 @@ class Store:
                     created_at=created_at,
                 )
             )
-        # sorted() is stable: entries with one timestamp keep the seed's order.
-        for entry in sorted(entries, key=lambda e: e.created_at):
+        # A hand-written log may come in any order: record it oldest first (sorted() is
+        # stable). A dump (it has "daily") lists entries in the order they were made, which
+        # differs from time order once the clock was set back: keep it, so load(dump()) is exact.
+        if "daily" not in seed:
+            entries.sort(key=lambda e: e.created_at)
+        for entry in entries:
             product.record(entry)
         total = seed.get("log_entries")
         if total is not None:
@@ -167,10 +171,13 @@ class Store:
                 )
             product.log_count = total
         if "daily" in seed:
-            product.daily = {
-                date.fromisoformat(day["date"]): DayTotals(day["delta_on_hand"], day["delta_incoming"], day["entries"])
-                for day in seed["daily"]
-            }
+            product.daily = {}
+            for k, day in enumerate(seed["daily"]):
+                try:
+                    when = date.fromisoformat(day["date"])
+                except ValueError as error:
+                    raise SeedError(source, f"{where}.daily[{k}].date", str(error)) from None
+                product.daily[when] = DayTotals(day["delta_on_hand"], day["delta_incoming"], day["entries"])
         org.products[p1_id] = product
         org.order.append(p1_id)
         org.order.sort()

@@ -15,7 +15,8 @@ _ERRORS = {
     "401": "unauthorized: missing or unknown bearer token (inferred status)",
     "403": "insufficient_scope or forbidden (token of another org) (inferred status)",
     "404": "not_found: product not in the org's inventory",
-    "409": "insufficient_stock: the adjust would take stock below zero (inferred status)",
+    "409": "insufficient_stock: the adjust would take stock below zero (inferred status); "
+    "stock_limit_exceeded: above the fake's limit of 10^12 (inferred)",
     "413": "payload_too_large (inferred)",
     "415": "unsupported_media_type: body is not application/json (inferred)",
 }
@@ -78,7 +79,8 @@ def _document() -> dict[str, Any]:
             "title": "Inventory & stock",
             "version": "v2",
             "description": "Org-level stock management. Parts marked x-inferred are decisions "
-            "where the API document is silent (see DESIGN.md).",
+            "where the API document is silent (see DESIGN.md). Integers are strict: a number "
+            "written with a fraction or exponent (5.0, 5e0) is refused where an integer is expected.",
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
