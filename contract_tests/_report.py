@@ -51,7 +51,9 @@ def _request_block(number: int, entry: JournalEntry, found: list[Violation]) -> 
             lines.append(f"   rule:     {violation.rule}")
         else:
             lines.append(f"   rule:     {violation.rule}: {rule['summary']}")
-            lines.append(f'   document: "{rule["quote"]}"')
+            # A client's request is judged against the request table, not the response example.
+            quote = rule.get("request_quote", rule["quote"])
+            lines.append(f'   document: "{quote}"')
     return lines
 
 

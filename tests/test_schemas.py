@@ -131,3 +131,5 @@ def test_every_documented_rule_quotes_the_api_document() -> None:
     for rule_id in ("REASON", "AUDIT"):  # two table rows, quoted together
         for part in rules[rule_id]["quote"].split(" / "):
             assert part in flat, rule_id
+    for part in rules["SHAPES"]["request_quote"].split(" / "):
+        assert part in flat
