@@ -17,8 +17,14 @@ def big_mock(products: int) -> InventoryMock:
     """The demo seed plus ``products`` products in the demo org (with some activity on a few)."""
     mock = InventoryMock()
     for i in range(products):
-        mock.store.add_product(ORG, FIRST_ID + i, f"Product {i}", i % 100, price=round(1 + i % 50 * 0.5, 2),
-                               category="Blüten" if i % 2 else "Öle")
+        mock.store.add_product(
+            ORG,
+            FIRST_ID + i,
+            f"Product {i}",
+            i % 100,
+            price=round(1 + i % 50 * 0.5, 2),
+            category="Blüten" if i % 2 else "Öle",
+        )
     return mock
 
 

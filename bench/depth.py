@@ -68,8 +68,12 @@ def measure(scale: Scale) -> dict[str, object]:
     def http(mock: InventoryMock, method: str, url: str) -> Callable[[], float]:
         def call() -> None:
             if method == "POST":
-                requests.post(ADJUST_URL, json={"p1_id": PRODUCT, "delta_on_hand": 1, "reason": "bench"},
-                              headers=HEADERS, timeout=5).raise_for_status()
+                requests.post(
+                    ADJUST_URL,
+                    json={"p1_id": PRODUCT, "delta_on_hand": 1, "reason": "bench"},
+                    headers=HEADERS,
+                    timeout=5,
+                ).raise_for_status()
             else:
                 requests.get(url, headers=HEADERS, timeout=5).raise_for_status()
 

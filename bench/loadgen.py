@@ -68,7 +68,16 @@ def _wrk(
     try:
         duration = max(1, round(seconds))
         out = subprocess.run(
-            ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script.name, f"http://{host}:{port}{path}"],
+            [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{duration}s",
+                "--latency",
+                "-s",
+                script.name,
+                f"http://{host}:{port}{path}",
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -126,7 +135,7 @@ class _Connection(asyncio.Protocol):
             self.buffer = self.buffer[end + 4 + length :]
             now = time.perf_counter()
             self.latencies.append(now - self.sent_at)
-            if not head[9:10] == b"2":
+            if head[9:10] != b"2":
                 self.errors += 1
             if now >= self.deadline or re.search(rb"(?i)\r\nconnection:\s*close", head):
                 self.transport.close()  # type: ignore[attr-defined]
@@ -156,7 +165,9 @@ async def _python(
         while time.perf_counter() < deadline:
             done: asyncio.Future[None] = loop.create_future()
             transport, protocol = await loop.create_connection(
-                lambda: _Connection(request, deadline, latencies, done), host, port
+                lambda done=done: _Connection(request, deadline, latencies, done),  # type: ignore[misc]
+                host,
+                port,
             )
             try:
                 await asyncio.wait_for(asyncio.shield(done), deadline - time.perf_counter() + 5)

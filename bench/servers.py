@@ -23,6 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 _BIN = Path(sys.executable).parent
 
 
+def script(name: str) -> str:
+    """A console script of this environment (``inventory-mock``, ``granian``...)."""
+    return str(_BIN / name)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -71,7 +76,9 @@ class Running:
     ready: float  # perf_counter of the first successful response
 
 
-def wait_ready(process: subprocess.Popen[bytes], port: int, path: str, headers: dict[str, str], timeout: float) -> float:
+def wait_ready(
+    process: subprocess.Popen[bytes], port: int, path: str, headers: dict[str, str], timeout: float
+) -> float:
     """Poll ``path`` until it answers 200; return the perf_counter of that answer."""
     deadline = time.perf_counter() + timeout
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)

@@ -6,16 +6,14 @@ import argparse
 import ipaddress
 import json
 import logging
-import signal
 import sys
-import threading
 from collections.abc import Sequence
 
 import schemas
+from mockserver import serving
 from mockserver.app import ControlSettings
 from mockserver.errors import SeedError
 from mockserver.facade import InventoryMock
-from mockserver.server import LiveServer
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,6 +29,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--control-token", metavar="T", help="require header X-Mock-Control-Token: T on /_mock/")
     serve.add_argument("--no-control", action="store_true", help="serve without the /_mock/ control API")
     serve.add_argument("--quiet", action="store_true", help="do not log one line per request")
+    serve.add_argument(
+        "--server",
+        choices=serving.SERVERS,
+        default=serving.default_server(),
+        help=f"HTTP server (default: {serving.default_server()}; granian is faster, werkzeug always present)",
+    )
     serve.set_defaults(run=run_serve)
 
     openapi = commands.add_parser(
@@ -75,18 +79,21 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"inventory-mock: bad seed: {error}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
+    if not serving.available(args.server):
+        print(f"inventory-mock: {args.server} is not installed (pip install {args.server})", file=sys.stderr)
+        return 2
     try:
-        server = LiveServer(mock.app, args.host, args.port)
+        serving.serve(
+            mock.app,
+            args.host,
+            args.port,
+            args.server,
+            on_ready=lambda url: _print_banner(mock, url),
+            access_log=not args.quiet,
+        )
     except OSError as error:
         print(f"inventory-mock: cannot bind {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return 2
-    _print_banner(mock, server.url)
-    stopping = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stopping.set())
-    server.start()
-    stopping.wait()
-    server.stop()
     print("inventory-mock: stopped", flush=True)
     return 0
 
