@@ -43,7 +43,7 @@ class Scale:
             depth=300,
             shallow=100,
             products=50,
-            seconds=0.3,
+            seconds=0.2,
             connections=2,
             startups=1,
             servers=("werkzeug",),

@@ -94,19 +94,37 @@ def wait_ready(
     raise TimeoutError(f"no answer from {process.args} within {timeout} s")
 
 
+def start(argv: Sequence[str]) -> subprocess.Popen[bytes]:
+    """Start ``argv`` from the repository root with ``bench`` importable."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 @contextmanager
 def running(
     argv: Sequence[str], port: int, path: str, headers: dict[str, str], timeout: float = 30.0
 ) -> Iterator[Running]:
     """Run ``argv`` until the block ends; stop it with SIGTERM (SIGKILL after 10 s)."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with running_all({"server": (argv, port)}, path, headers, timeout) as started:
+        yield started["server"]
+
+
+@contextmanager
+def running_all(
+    commands: dict[str, tuple[Sequence[str], int]], path: str, headers: dict[str, str], timeout: float = 30.0
+) -> Iterator[dict[str, Running]]:
+    """Start every ``name: (argv, port)`` at once, wait until each answers, stop them all at the end."""
+    launched: dict[str, tuple[subprocess.Popen[bytes], int, float]] = {}
     try:
-        ready = wait_ready(process, port, path, headers, timeout)
-        yield Running(process, port, started, ready)
+        for name, (argv, port) in commands.items():
+            launched[name] = (start(argv), port, time.perf_counter())
+        yield {
+            name: Running(process, port, started, wait_ready(process, port, path, headers, timeout))
+            for name, (process, port, started) in launched.items()
+        }
     finally:
-        stop(process)
+        for process, _, _ in launched.values():
+            stop(process)
 
 
 def stop(process: subprocess.Popen[bytes]) -> int:
@@ -118,6 +136,4 @@ def stop(process: subprocess.Popen[bytes]) -> int:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    if process.stderr is not None:
-        process.stderr.close()
     return process.returncode
