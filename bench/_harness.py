@@ -20,8 +20,9 @@ class Scale:
     """Sizes of one benchmark run: ``full()`` for ``make bench``, ``tiny()`` for the smoke test."""
 
     rounds: int = 7
-    calls: int = 300  # calls per round for per-call timings
-    cycles: int = 500  # set-up/teardown cycles per round
+    calls: int = 400  # calls per round for per-call timings
+    cycles: int = 1000  # set-up/teardown cycles per round
+    slices: int = 10  # each round alternates the candidates this many times
     depth: int = 1_000_000  # adjusts on one product for the at-depth rows
     shallow: int = 1_000  # the baseline depth
     products: int = 10_000  # products of the big-inventory row
@@ -40,6 +41,7 @@ class Scale:
             rounds=2,
             calls=3,
             cycles=3,
+            slices=1,
             depth=300,
             shallow=100,
             products=50,
@@ -133,17 +135,22 @@ def ratio_row(
     return Row(cost, measured_as, measured, base, unit, measured.ratio_to(base), "×", target, note)
 
 
-def interleave(candidates: Mapping[str, Callable[[], float]], rounds: int) -> dict[str, Stats]:
-    """Run each candidate once per round, alternating the order; return each one's Stats.
+def interleave(candidates: Mapping[str, Callable[[], float]], rounds: int, slices: int = 1) -> dict[str, Stats]:
+    """Run every candidate ``slices`` times per round, alternating the order; return each one's Stats.
 
-    A candidate returns its own measurement (seconds per call, requests per second...).
+    A candidate returns its own measurement (seconds per call, requests per second...);
+    its value for a round is the mean over that round's slices. Short slices keep the
+    candidates of a round under the same background load.
     """
     names = list(candidates)
     values: dict[str, list[float]] = {name: [] for name in names}
-    for i in range(rounds):
-        order = names if i % 2 == 0 else names[::-1]
-        for name in order:
-            values[name].append(candidates[name]())
+    for _ in range(rounds):
+        sums = dict.fromkeys(names, 0.0)
+        for i in range(slices):
+            for name in names if i % 2 == 0 else names[::-1]:
+                sums[name] += candidates[name]()
+        for name in names:
+            values[name].append(sums[name] / slices)
     return {name: Stats(tuple(v)) for name, v in values.items()}
 
 

@@ -30,7 +30,7 @@ def big_mock(products: int) -> InventoryMock:
 
 def run(scale: Scale) -> list[Row]:
     mock = big_mock(scale.products)
-    calls = max(1, scale.calls // 30)
+    calls = max(1, scale.calls // 100)
     with mock.intercept(BASE_URL):
         payload = requests.get(LIST_URL, headers=HEADERS, timeout=30).json()
     assert len(payload["data"]) >= scale.products
@@ -45,7 +45,7 @@ def run(scale: Scale) -> list[Row]:
     def dumps() -> float:
         return per_call(lambda: json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(), calls)
 
-    results = interleave({"GET": fake, "json.dumps": dumps}, scale.rounds)
+    results = interleave({"GET": fake, "json.dumps": dumps}, scale.rounds, scale.slices)
     return [
         ratio_row(
             "big inventory",

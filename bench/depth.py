@@ -62,8 +62,10 @@ def measure(scale: Scale) -> dict[str, object]:
     for mock in (shallow, deep):
         mock.clock.set(START + timedelta(days=DAYS - 1, hours=6))
 
+    batch = max(1, scale.calls // scale.slices)
+
     def store_adjust(mock: InventoryMock) -> Callable[[], float]:
-        return lambda: median_call(lambda: mock.store.adjust(ORG, _ADJUST), scale.calls)
+        return lambda: median_call(lambda: mock.store.adjust(ORG, _ADJUST), batch * 5)
 
     def http(mock: InventoryMock, method: str, url: str) -> Callable[[], float]:
         def call() -> None:
@@ -79,7 +81,7 @@ def measure(scale: Scale) -> dict[str, object]:
 
         def measure_round() -> float:
             with mock.intercept("http://inventory.test"):
-                return median_call(call, scale.calls)
+                return median_call(call, batch)
 
         return measure_round
 
@@ -94,6 +96,7 @@ def measure(scale: Scale) -> dict[str, object]:
             "history shallow": http(shallow, "GET", history),
         },
         scale.rounds,
+        scale.slices,
     )
     days_deep = len(deep.store.history(ORG, PRODUCT, 365))
     return {

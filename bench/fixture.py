@@ -26,14 +26,16 @@ def _cycles(enter: Callable[[], AbstractContextManager[object]], cycles: int) ->
 
 def run(scale: Scale) -> list[Row]:
     session = SessionMock()
+    batch = max(1, scale.cycles // scale.slices)
     results = interleave(
         {
-            "inventory_mock": _cycles(lambda: inventory_mock_fixture(session), scale.cycles),
-            "responses": _cycles(lambda: responses_fixture(_BODY), scale.cycles),
+            "inventory_mock": _cycles(lambda: inventory_mock_fixture(session), batch),
+            "responses": _cycles(lambda: responses_fixture(_BODY), batch),
             # A new fake per test is ~100x dearer: fewer cycles keep the round short.
-            "fresh InventoryMock": _cycles(fresh_inventory_mock_fixture, max(1, scale.cycles // 20)),
+            "fresh InventoryMock": _cycles(fresh_inventory_mock_fixture, max(1, batch // 50)),
         },
         scale.rounds,
+        scale.slices,
     )
     return [
         ratio_row(

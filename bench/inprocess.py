@@ -41,14 +41,16 @@ def run(scale: Scale) -> list[Row]:
     def post() -> None:
         requests.post(ADJUST_URL, json=ADJUST_BODY, headers=HEADERS, timeout=5).raise_for_status()
 
+    batch = max(1, scale.calls // scale.slices)
     results = interleave(
         {
-            "fake GET": _fake_calls(session, get, scale.calls),
-            "static GET": _static_calls(responses.GET, LIST_URL, list_body, get, scale.calls),
-            "fake POST": _fake_calls(session, post, scale.calls),
-            "static POST": _static_calls(responses.POST, ADJUST_URL, adjust_body, post, scale.calls),
+            "fake GET": _fake_calls(session, get, batch),
+            "static GET": _static_calls(responses.GET, LIST_URL, list_body, get, batch),
+            "fake POST": _fake_calls(session, post, batch),
+            "static POST": _static_calls(responses.POST, ADJUST_URL, adjust_body, post, batch),
         },
         scale.rounds,
+        scale.slices,
     )
     assert json.loads(list_body)["data"], "the demo seed has products"
     target = Target(1.4)

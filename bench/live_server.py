@@ -51,13 +51,14 @@ def _httpserver_test(calls: int, body: bytes) -> tuple[Callable[[], float], Call
 
 
 def run(scale: Scale) -> list[Row]:
-    fake, stop_fake, body = _fake_test(scale.calls)
+    batch = max(1, scale.calls // scale.slices)
+    fake, stop_fake, body = _fake_test(batch)
     stops = [stop_fake]
     try:
         if importlib.util.find_spec("pytest_httpserver") is not None:
-            baseline, stop_baseline = _httpserver_test(scale.calls, body)
+            baseline, stop_baseline = _httpserver_test(batch, body)
             stops.append(stop_baseline)
-            results = interleave({"inventory_server": fake, "httpserver": baseline}, scale.rounds)
+            results = interleave({"inventory_server": fake, "httpserver": baseline}, scale.rounds, scale.slices)
             return [
                 ratio_row(
                     "live-server fixture",
@@ -72,7 +73,7 @@ def run(scale: Scale) -> list[Row]:
                     " (bench/subjects.py `inventory_server_fixture`)",
                 )
             ]
-        results = interleave({"inventory_server": fake}, scale.rounds)
+        results = interleave({"inventory_server": fake}, scale.rounds, scale.slices)
         measured = results["inventory_server"]
         return [
             Row(

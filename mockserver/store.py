@@ -94,7 +94,8 @@ class Store:
                 self._orgs, self._grants = orgs, grants
                 raise
             self._seed = seed
-            self._ids = IdSource(self._id_seed)
+            if self._id_seed is not None:  # an unseeded source has nothing to replay (and reseeding costs)
+                self._ids = IdSource(self._id_seed)
 
     def _load(self, seed: Mapping[str, Any], source: str) -> None:
         self._orgs, self._grants = {}, {}
