@@ -144,11 +144,13 @@ def interleave(candidates: Mapping[str, Callable[[], float]], rounds: int, slice
     """
     names = list(candidates)
     values: dict[str, list[float]] = {name: [] for name in names}
+    passes = 0
     for _ in range(rounds):
         sums = dict.fromkeys(names, 0.0)
-        for i in range(slices):
-            for name in names if i % 2 == 0 else names[::-1]:
+        for _ in range(slices):
+            for name in names if passes % 2 == 0 else names[::-1]:
                 sums[name] += candidates[name]()
+            passes += 1
         for name in names:
             values[name].append(sums[name] / slices)
     return {name: Stats(tuple(v)) for name, v in values.items()}
