@@ -6,7 +6,7 @@ Plain data with their API and seed renderings; the rules live in ``store``.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -122,6 +122,14 @@ class Product:
             "last_activity": None if self.last_activity is None else format_timestamp(self.last_activity),
         }
 
+    def copy(self) -> Product:
+        """An independent copy (log entries are immutable and shared)."""
+        return replace(
+            self,
+            recent=deque(self.recent, maxlen=LOG_CAP),
+            daily={day: replace(totals) for day, totals in self.daily.items()},
+        )
+
     def to_seed(self) -> dict[str, Any]:
         """The product in the seed file's format, complete enough to restore it exactly."""
         return {
@@ -153,3 +161,9 @@ class Org:
     id: str
     products: dict[int, Product] = field(default_factory=dict)
     order: list[int] = field(default_factory=list)
+
+    def copy(self) -> Org:
+        """An independent copy of the org and its products."""
+        return replace(
+            self, products={p1_id: product.copy() for p1_id, product in self.products.items()}, order=list(self.order)
+        )
