@@ -1,8 +1,8 @@
 """Profile the hot paths with pyinstrument (``bench`` extra) and print the top of each profile.
 
-``python -m bench.profile [--calls N] [--top N]``: the in-process GET and POST (``requests``
+``python -m bench.profile [--calls N] [--threshold 0.03]``: the in-process GET and POST (``requests``
 through ``InventoryMock.intercept``), the WSGI app alone (what a server's worker runs per
-request), and the per-test fixture cycle. Flat view: time spent in each function itself.
+request), and the per-test fixture cycle. Tree view, shares of the total.
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ def _wsgi_call(app: object, method: str, path: str, body: bytes) -> Callable[[],
     return call
 
 
-def profile(name: str, fn: Callable[[], object], calls: int, top: int) -> str:
+def profile(name: str, fn: Callable[[], object], calls: int, threshold: float) -> str:
+    """The call tree of ``calls`` calls of ``fn``, frames under ``threshold`` of the total left out."""
     for _ in range(min(calls, 50)):
         fn()
     profiler = Profiler(interval=0.0001)
@@ -57,16 +58,19 @@ def profile(name: str, fn: Callable[[], object], calls: int, top: int) -> str:
     for _ in range(calls):
         fn()
     profiler.stop()
-    text = profiler.output(ConsoleRenderer(flat=True, unicode=True, color=False, time="percent_of_total"))
-    lines = [line for line in text.splitlines() if line.strip()]
-    body = [line for line in lines if "%" in line][:top]
-    return f"### {name} ({calls} calls)\n\n```\n" + "\n".join(body) + "\n```\n"
+    renderer = ConsoleRenderer(
+        unicode=False, color=False, time="percent_of_total", processor_options={"filter_threshold": threshold}
+    )
+    lines = profiler.output(renderer).splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Profile at")) + 2
+    tree = "\n".join(line for line in lines[start:] if line.strip())
+    return f"### {name} ({calls} calls)\n\n```\n{tree}\n```\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.profile")
     parser.add_argument("--calls", type=int, default=2000)
-    parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--threshold", type=float, default=0.03, help="leave out frames under this share")
     args = parser.parse_args()
     session = SessionMock()
     mock = InventoryMock()
@@ -81,24 +85,23 @@ def main() -> None:
             ),
         ]
         for name, fn in cases:
-            print(profile(name, fn, args.calls, args.top))
+            print(profile(name, fn, args.calls, args.threshold))
     print(
         profile(
             "WSGI app, GET list (a server's per-request work)",
             _wsgi_call(mock.app, "GET", LIST_PATH, b""),
             args.calls,
-            args.top,
+            args.threshold,
         )
     )
-    print(
-        profile("WSGI app, POST adjust", _wsgi_call(mock.app, "POST", ADJUST_PATH, ADJUST_BODY), args.calls, args.top)
-    )
+    post = _wsgi_call(mock.app, "POST", ADJUST_PATH, ADJUST_BODY)
+    print(profile("WSGI app, POST adjust", post, args.calls, args.threshold))
 
     def cycle() -> None:
         with inventory_mock_fixture(session):
             pass
 
-    print(profile("per-test fixture cycle", cycle, args.calls, args.top))
+    print(profile("per-test fixture cycle", cycle, args.calls, args.threshold))
 
 
 if __name__ == "__main__":
