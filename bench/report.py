@@ -50,15 +50,16 @@ def _comparison(comparison: Comparison) -> str:
     lines = [
         f"One process per server, {comparison.generator} as load generator, median (min – max) over rounds.",
         "",
-        "| server | app | GET req/s | GET p99 | POST req/s | POST p99 |",
-        "|---|---|---|---|---|---|",
+        "| server | app | GET req/s | GET p99 | POST req/s | POST p99 | failed requests |",
+        "|---|---|---|---|---|---|---|",
     ]
     for server, app in sorted({(k[0], k[1]) for k in comparison.rps}):
         cells = []
         for method in ("GET", "POST"):
             key = (server, app, method)
             cells += [fmt_stats(comparison.rps[key], "req/s"), fmt(comparison.p99[key].median, "s")]
-        lines.append(f"| {server} | {app} | " + " | ".join(cells) + " |")
+        failed = sum(comparison.errors[(server, app, method)] for method in ("GET", "POST"))
+        lines.append(f"| {server} | {app} | " + " | ".join(cells) + f" | {failed} |")
     return "\n".join(lines)
 
 

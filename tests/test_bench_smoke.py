@@ -34,6 +34,8 @@ def test_throughput_runs_with_the_bundled_load_generator() -> None:
     assert comparison.generator == "python"
     assert comparison.fastest() in TINY.servers
     assert all(stats.median > 0 for stats in comparison.rps.values())
+    assert not any(comparison.errors.values())
+    assert "failed requests" in report.render(rows, comparison, "test", TINY, 0.0, (0, 0, 0), (0, 0, 0))
 
 
 def test_interleave_alternates_order_and_ratios_pair_rounds() -> None:
