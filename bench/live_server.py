@@ -9,11 +9,12 @@ test (the fixture alone) and the row only reports.
 from __future__ import annotations
 
 import importlib.util
+import logging
 from collections.abc import Callable
 
 import requests
 
-from bench._harness import Row, Scale, Stats, Target, interleave, per_call, ratio_row
+from bench._harness import Row, Scale, Target, interleave, per_call, ratio_row
 from bench.subjects import HEADERS, ORG, inventory_server_fixture
 from mockserver.facade import InventoryMock
 
@@ -51,6 +52,17 @@ def _httpserver_test(calls: int, body: bytes) -> tuple[Callable[[], float], Call
 
 
 def run(scale: Scale) -> list[Row]:
+    # pytest-httpserver logs every request through werkzeug's logger; silenced, its baseline is cheaper.
+    werkzeug_log = logging.getLogger("werkzeug")
+    level = werkzeug_log.level
+    werkzeug_log.setLevel(logging.ERROR)
+    try:
+        return _run(scale)
+    finally:
+        werkzeug_log.setLevel(level)
+
+
+def _run(scale: Scale) -> list[Row]:
     batch = max(1, scale.calls // scale.slices)
     fake, stop_fake, body = _fake_test(batch)
     stops = [stop_fake]
@@ -90,6 +102,3 @@ def run(scale: Scale) -> list[Row]:
     finally:
         for stop in stops:
             stop()
-
-
-__all__ = ["Stats", "run"]

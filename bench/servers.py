@@ -18,7 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-THREADS = 4
+from mockserver import serving
+
+THREADS = serving.DEFAULT_THREADS  # every server gets the thread count `inventory-mock serve` uses
 ROOT = Path(__file__).resolve().parent.parent
 _BIN = Path(sys.executable).parent
 
