@@ -13,6 +13,7 @@ import importlib.util
 import signal
 import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -90,9 +91,22 @@ def _serve_granian(
         log_access=access_log,
     )
     url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-    # Granian binds before its start-up hooks run, so the banner never names a closed port.
-    granian.on_startup(lambda: on_ready(url))
+    # granian's worker starts listening after its start-up hooks: announce once a connection goes through.
+    threading.Thread(target=_when_listening, args=(host, port, lambda: on_ready(url)), daemon=True).start()
     granian.serve(target_loader=lambda *_: app)
+
+
+def _when_listening(host: str, port: int, then: Callable[[], None], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.005)
+    else:
+        return
+    then()
 
 
 def _bindable_port(host: str, port: int) -> int:
