@@ -41,7 +41,7 @@ _adjust_like = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(instance=_adjust_like)
 def test_fast_check_agrees_on_adjust_like_bodies(instance: dict[str, Any]) -> None:
     assert fast_check("adjust-request")(instance) == schemas.validator("adjust-request").is_valid(instance)  # type: ignore[misc]
@@ -56,7 +56,7 @@ def test_fast_check_accepts_and_rejects() -> None:
 
 
 @pytest.mark.parametrize("name", [n for n in schemas.SCHEMA_NAMES if fast_check(n) is not None])
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(data=st.data())
 def test_fast_check_agrees_with_jsonschema(name: str, data: st.DataObject) -> None:
     fields = list(schemas.load(name).get("properties", {}))
