@@ -28,7 +28,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md", help="report file")
     args = parser.parse_args(argv)
     scale = Scale.tiny() if args.quick else Scale.full()
-    command = "make bench" if os.environ.get("MAKE_BENCH") else "python -m bench " + " ".join(sys.argv[1:])
+    given = " ".join(sys.argv[1:] if argv is None else argv)
+    if os.environ.get("MAKE_BENCH"):
+        command = f"make bench BENCH_ARGS='{given}'" if given else "make bench"
+    else:
+        command = f"python -m bench {given}".strip()
     rows: list[Row] = []
     comparison: Comparison | None = None
     started = time.time()
