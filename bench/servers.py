@@ -1,6 +1,7 @@
 """Start a WSGI server (werkzeug, waitress, gunicorn, granian) in a subprocess and stop it.
 
-Every server runs one process (one shared in-memory state) with ``THREADS`` threads,
+Every server runs one process (one shared in-memory state): waitress and gunicorn with
+``THREADS`` threads, granian with the blocking threads ``inventory-mock serve`` uses,
 bound to 127.0.0.1 on a free port.
 """
 
@@ -20,7 +21,8 @@ from pathlib import Path
 
 from mockserver import serving
 
-THREADS = serving.DEFAULT_THREADS  # every server gets the thread count `inventory-mock serve` uses
+THREADS = 4  # waitress's default; gunicorn gthread gets the same
+GRANIAN_THREADS = serving.DEFAULT_THREADS  # what `inventory-mock serve` runs with
 ROOT = Path(__file__).resolve().parent.parent
 _BIN = Path(sys.executable).parent
 
@@ -58,7 +60,7 @@ def server_command(server: str, target: str, port: int) -> list[str]:
             str(_BIN / "granian"),
             "--interface=wsgi",
             "--workers=1",
-            f"--blocking-threads={THREADS}",
+            f"--blocking-threads={GRANIAN_THREADS}",
             f"--host={host}",
             f"--port={port}",
             "--log-level=warning",
