@@ -2,7 +2,7 @@
 
 ``inventory-mock serve`` uses this. Both servers keep one process, so the fake's
 in-memory state is shared by every connection. granian (a Rust HTTP server, one
-worker process with ``threads`` blocking threads) answered 2-4x more requests per
+worker process with ``threads`` blocking threads) answered 3-6x more requests per
 second than werkzeug's threaded server here (docs/benchmarks.md); werkzeug remains
 the fallback and ``LiveServer`` (in a thread) keeps using it.
 """
