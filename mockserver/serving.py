@@ -89,6 +89,8 @@ def _serve_granian(
         websockets=False,
         log_level=LogLevels.warning,
         log_access=access_log,
+        # A worker forked just as SIGTERM arrives can miss it; without a limit the main process would wait forever.
+        workers_kill_timeout=5,
     )
     url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
     # granian's worker starts listening after its start-up hooks: announce once a connection goes through.

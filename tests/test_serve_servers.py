@@ -37,6 +37,11 @@ def test_serve_answers_shares_state_and_stops_cleanly(server: str, signum: int) 
         assert _call(inventory)["data"][0]["stockquantity"] == before + 3  # type: ignore[index]
     finally:
         process.send_signal(signum)
-        out, _ = process.communicate(timeout=15)
+        try:
+            out, _ = process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise
     assert process.returncode == 0
     assert "inventory-mock: stopped" in out
