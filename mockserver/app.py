@@ -175,6 +175,8 @@ def _journal_entry(status: int) -> JournalEntry:
 
 
 def _journal_body() -> Any:
+    if request.environ.get("CONTENT_LENGTH") in (None, "", "0"):
+        return None  # no body; cheaper than request.content_length, which parses headers on every request
     length = request.content_length
     if not length:
         return None

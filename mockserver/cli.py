@@ -7,20 +7,18 @@ import ipaddress
 import json
 import logging
 import os
-import signal
 import sys
 import tempfile
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import schemas
+from mockserver import serving
 from mockserver.app import ControlSettings
 from mockserver.errors import SeedError
 from mockserver.facade import InventoryMock
 from mockserver.journal import redact
-from mockserver.server import LiveServer
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="load the state from F at start if it exists (instead of --seed); write it to F on shutdown",
     )
     serve.add_argument("--quiet", action="store_true", help="do not log one line per request")
+    serve.add_argument(
+        "--server",
+        choices=serving.SERVERS,
+        default=serving.default_server(),
+        help=f"HTTP server (default: {serving.default_server()}; granian is faster, werkzeug always present)",
+    )
     serve.set_defaults(run=run_serve)
 
     openapi = commands.add_parser(
@@ -109,18 +113,28 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"inventory-mock: bad seed: {error}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
+    server = args.server
+    if args.state_file and server != "werkzeug":
+        # granian serves from a worker process: the state to write at shutdown would not be this one.
+        print(
+            "inventory-mock: --state-file: serving with werkzeug (the state must live in this process)", file=sys.stderr
+        )
+        server = "werkzeug"
+    if not serving.available(server):
+        print(f"inventory-mock: {server} is not installed (pip install {server})", file=sys.stderr)
+        return 2
     try:
-        server = LiveServer(mock.app, args.host, args.port)
+        serving.serve(
+            mock.app,
+            args.host,
+            args.port,
+            server,
+            on_ready=lambda url: _print_banner(mock, url, reveal=seed is None),
+            access_log=not args.quiet,
+        )
     except OSError as error:
         print(f"inventory-mock: cannot bind {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return 2
-    _print_banner(mock, server.url, reveal=seed is None)
-    stopping = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stopping.set())
-    server.start()
-    stopping.wait()
-    server.stop()
     if args.state_file:
         write_state(mock.dump(), Path(args.state_file))
         print(f"inventory-mock: state written to {args.state_file}", flush=True)

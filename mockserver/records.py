@@ -6,8 +6,9 @@ Plain data with their API and seed renderings; the rules live in ``store``.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any
 
 from mockserver.clock import format_timestamp
@@ -124,6 +125,13 @@ class Product:
             "last_activity": None if self.last_activity is None else format_timestamp(self.last_activity),
         }
 
+    def copy(self) -> Product:
+        """An independent copy (log entries are immutable and shared)."""
+        copy = Product(*_values(self))
+        copy.recent = deque(self.recent, maxlen=LOG_CAP)
+        copy.daily = {day: DayTotals(*_values(totals)) for day, totals in self.daily.items()}
+        return copy
+
     def to_seed(self) -> dict[str, Any]:
         """The product in the seed file's format, complete enough to restore it exactly."""
         seed = {
@@ -159,3 +167,19 @@ class Org:
     products: dict[int, Product] = field(default_factory=dict)
     order: list[int] = field(default_factory=list)
     webhooks: list[Subscription] = field(default_factory=list)
+
+    def copy(self) -> Org:
+        """An independent copy of the org, its products and its subscriptions."""
+        copy = Org(*_values(self))
+        copy.products = {p1_id: product.copy() for p1_id, product in self.products.items()}
+        copy.order = list(self.order)
+        copy.webhooks = list(self.webhooks)  # subscriptions are immutable; the list is not
+        return copy
+
+
+# Every field, in order, so that copies keep fields added later (resets copy on every test).
+_GETTERS = {cls: attrgetter(*(f.name for f in fields(cls))) for cls in (Product, DayTotals, Org)}
+
+
+def _values(record: Any) -> tuple[Any, ...]:
+    return _GETTERS[type(record)](record)  # type: ignore[no-any-return]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -10,6 +11,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
+
+from schemas._fast import compile_check
 
 SCHEMA_NAMES = (
     "adjust-request",
@@ -77,8 +80,17 @@ def validator(name: str) -> Draft202012Validator:
     return compiled
 
 
+@cache
+def fast_check(name: str) -> Callable[[object], bool] | None:
+    """A fast yes/no check of schema ``name`` (``None`` if the schema is beyond ``_fast``)."""
+    return compile_check(load(name))
+
+
 def violations(name: str, instance: object, limit: int = 10) -> list[Violation]:
     """Return up to ``limit`` readable violations of schema ``name`` by ``instance``."""
+    check = fast_check(name)
+    if check is not None and check(instance):
+        return []
     found: list[Violation] = []
     for error in sorted(validator(name).iter_errors(instance), key=_error_order):
         found.extend(v for v in _describe(error) if v not in found)

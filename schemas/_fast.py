@@ -1,0 +1,92 @@
+"""A fast yes/no check compiled from a schema, for the hot path of valid requests.
+
+jsonschema spends ~100 µs per adjust body (mostly ``oneOf`` and validator
+bookkeeping); the fake validates one per request. ``compile_check`` turns a schema
+that uses only the keywords below into a plain predicate with jsonschema's meaning
+(strict integers included); any other keyword gives ``None`` and jsonschema stays
+the only judge. ``violations`` asks the predicate first and runs jsonschema only
+when it says no, so messages never change. tests/test_fast_schema_check.py compares
+both on generated instances.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+Check = Callable[[Any], bool]
+
+# Keywords that never affect validity (format is an annotation: no format checker is used).
+_ANNOTATIONS = {"$schema", "$id", "$comment", "title", "description", "default", "examples", "format",
+                "deprecated", "readOnly", "writeOnly"}  # fmt: skip
+
+_TYPES: dict[str, Check] = {
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+}
+
+
+def compile_check(schema: Any) -> Check | None:
+    """A predicate equivalent to ``schema``, or ``None`` if it uses a keyword not handled here."""
+    if schema is True or schema == {}:
+        return lambda _v: True
+    if schema is False:
+        return lambda _v: False
+    if not isinstance(schema, dict):
+        return None
+    checks: list[Check] = []
+    for keyword, value in schema.items():
+        if keyword in _ANNOTATIONS or keyword.startswith("x-"):
+            continue
+        check = _keyword(keyword, value, schema)
+        if check is None:
+            return None
+        checks.append(check)
+    return lambda v: all(check(v) for check in checks)
+
+
+def _keyword(keyword: str, value: Any, schema: dict[str, Any]) -> Check | None:
+    if keyword == "type":
+        names = [value] if isinstance(value, str) else value
+        if not isinstance(names, list) or not all(name in _TYPES for name in names):
+            return None
+        tests = [_TYPES[name] for name in names]
+        return lambda v: any(test(v) for test in tests)
+    if keyword in ("minimum", "maximum") and isinstance(value, int | float) and not isinstance(value, bool):
+        is_number = _TYPES["number"]
+        if keyword == "minimum":
+            return lambda v: not is_number(v) or v >= value
+        return lambda v: not is_number(v) or v <= value
+    if keyword in ("minLength", "maxLength") and isinstance(value, int):
+        if keyword == "minLength":
+            return lambda v: not isinstance(v, str) or len(v) >= value
+        return lambda v: not isinstance(v, str) or len(v) <= value
+    if keyword == "pattern" and isinstance(value, str):
+        search = re.compile(value).search
+        return lambda v: not isinstance(v, str) or search(v) is not None
+    if keyword == "required" and isinstance(value, list):
+        names = list(value)
+        return lambda v: not isinstance(v, dict) or all(name in v for name in names)
+    if keyword == "properties" and isinstance(value, dict):
+        compiled = {name: compile_check(sub) for name, sub in value.items()}
+        if any(check is None for check in compiled.values()):
+            return None
+        pairs = list(compiled.items())
+        return lambda v: not isinstance(v, dict) or all(name not in v or check(v[name]) for name, check in pairs)  # type: ignore[misc]
+    if keyword == "additionalProperties" and isinstance(value, bool) and "patternProperties" not in schema:
+        if value:
+            return lambda _v: True
+        allowed = frozenset(schema.get("properties", {}))
+        return lambda v: not isinstance(v, dict) or allowed.issuperset(v)
+    if keyword == "oneOf" and isinstance(value, list) and value:
+        branches = [compile_check(sub) for sub in value]
+        if any(check is None for check in branches):
+            return None
+        return lambda v: sum(1 for check in branches if check(v)) == 1  # type: ignore[misc]
+    return None
