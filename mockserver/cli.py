@@ -42,8 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--server",
         choices=serving.SERVERS,
-        default=serving.default_server(),
-        help=f"HTTP server (default: {serving.default_server()}; granian is faster, werkzeug always present)",
+        help=f"HTTP server (default: {serving.default_server()}, or werkzeug with --state-file; "
+        "granian is faster, werkzeug always present)",
     )
     serve.set_defaults(run=run_serve)
 
@@ -113,13 +113,11 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"inventory-mock: bad seed: {error}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
-    server = args.server
+    # granian serves from a worker process: the state to write at shutdown would not be this one.
+    server = args.server or ("werkzeug" if args.state_file else serving.default_server())
     if args.state_file and server != "werkzeug":
-        # granian serves from a worker process: the state to write at shutdown would not be this one.
-        print(
-            "inventory-mock: --state-file: serving with werkzeug (the state must live in this process)", file=sys.stderr
-        )
-        server = "werkzeug"
+        print("inventory-mock: --state-file needs --server werkzeug", file=sys.stderr)
+        return 2
     if not serving.available(server):
         print(f"inventory-mock: {server} is not installed (pip install {server})", file=sys.stderr)
         return 2

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from mockserver import ControlSettings, InventoryMock, LiveServer, cli, control
+from mockserver import ControlSettings, InventoryMock, LiveServer, cli, control, serving
 
 from .support import (
     OTHER_ORG,
@@ -101,12 +101,13 @@ def test_answers_and_journal_never_show_a_token_in_full() -> None:
         assert entry.token is None or len(entry.token) <= 5
 
 
-def test_serve_never_logs_a_token(tmp_path: Path) -> None:
+@pytest.mark.parametrize("server", ["werkzeug", "granian"])
+def test_serve_never_logs_a_token(tmp_path: Path, server: str) -> None:
     secret = "s3cret-t0ken-abcdef"
     seed = {"orgs": [{"id": "acme", "products": [], "tokens": [{"token": secret, "scopes": ["inventory.read"]}]}]}
     seed_file = tmp_path / "seed.json"
     seed_file.write_text(json.dumps(seed), "utf-8")
-    with serve_process("--seed", str(seed_file)) as (process, banner, port):
+    with serve_process("--seed", str(seed_file), "--server", server) as (process, banner, port):
         auth = [(b"Authorization", f"Bearer {secret}".encode())]
         for raw in (
             request_bytes("GET", api("acme").encode(), auth),
@@ -117,10 +118,13 @@ def test_serve_never_logs_a_token(tmp_path: Path) -> None:
         ):
             assert exchange("127.0.0.1", port, raw).status < 500
         output = banner + stop_process(process, signal.SIGTERM)
-    assert '"GET /api/v2/public/orgs/acme/inventory?…" 401' in output, output
-    assert " 414" in output
-    assert " 400" in output
     assert secret not in output
+    if server == "werkzeug":  # its request line keeps a marker where the query string was
+        assert '"GET /api/v2/public/orgs/acme/inventory?…" 401' in output, output
+        assert " 414" in output
+        assert " 400" in output
+    else:  # granian's access log leaves the query string out
+        assert '"GET /api/v2/public/orgs/acme/inventory HTTP/1.1" 401' in output, output
     assert "s3cr…" in output  # the banner names it by its prefix
 
 
@@ -266,9 +270,9 @@ class _NoBind:
 def test_serve_refuses_a_public_address_with_an_open_control_api(
     host: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    monkeypatch.setattr(cli, "LiveServer", _NoBind)
+    monkeypatch.setattr(serving, "LiveServer", _NoBind)
     _NoBind.hosts.clear()
-    assert cli.main(["serve", "--host", host, "--port", "0"]) == 2
+    assert cli.main(["serve", "--host", host, "--port", "0", "--server", "werkzeug"]) == 2
     assert "refusing to expose the control API" in capsys.readouterr().err
     assert _NoBind.hosts == [], "it tried to bind"
 
@@ -277,9 +281,9 @@ def test_serve_refuses_a_public_address_with_an_open_control_api(
 def test_serve_binds_a_public_address_when_the_control_api_is_protected_or_off(
     extra: list[str], monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    monkeypatch.setattr(cli, "LiveServer", _NoBind)
+    monkeypatch.setattr(serving, "LiveServer", _NoBind)
     _NoBind.hosts.clear()
-    assert cli.main(["serve", "--host", "0.0.0.0", "--port", "0", *extra]) == 2
+    assert cli.main(["serve", "--host", "0.0.0.0", "--port", "0", "--server", "werkzeug", *extra]) == 2
     assert "cannot bind 0.0.0.0" in capsys.readouterr().err
     assert _NoBind.hosts == ["0.0.0.0"]
 
