@@ -47,7 +47,7 @@ def run(scale: Scale) -> list[Row]:
             "responses",
             "s",
             Target(2.0),
-            note="stand-in until the plugin is merged: reset of a session-wide `InventoryMock` + `intercept`"
+            note="the plugin's per-test cycle on a session-wide fake: `_begin_test` + `intercept`"
             " (bench/subjects.py `inventory_mock_fixture`)",
         ),
         ratio_row(

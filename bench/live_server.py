@@ -16,21 +16,20 @@ import requests
 
 from bench._harness import Row, Scale, Target, interleave, per_call, ratio_row
 from bench.subjects import HEADERS, ORG, inventory_server_fixture
-from mockserver.facade import InventoryMock
+from contract_tests._fixture import InventoryServerFixture
 
 _PATH = f"/api/v2/public/orgs/{ORG}/inventory"
 
 
 def _fake_test(calls: int) -> tuple[Callable[[], float], Callable[[], None], bytes]:
-    mock = InventoryMock()
-    server = mock.serve()
-    body = requests.get(server.url + _PATH, headers=HEADERS, timeout=5).content
+    fake = InventoryServerFixture()
+    body = requests.get(fake.url + _PATH, headers=HEADERS, timeout=5).content
 
     def test() -> None:
-        with inventory_server_fixture(server, mock) as url:
+        with inventory_server_fixture(fake) as url:
             requests.get(url + _PATH, headers=HEADERS, timeout=5).raise_for_status()
 
-    return (lambda: per_call(test, calls)), server.stop, body
+    return (lambda: per_call(test, calls)), fake._stop, body
 
 
 def _httpserver_test(calls: int, body: bytes) -> tuple[Callable[[], float], Callable[[], None]]:
@@ -81,7 +80,7 @@ def _run(scale: Scale) -> list[Row]:
                     "httpserver",
                     "s",
                     Target(1.0),
-                    note="stand-in until the plugin is merged: `LiveServer` + `InventoryMock.reset`"
+                    note="the plugin's per-test cycle: `InventoryServerFixture._begin_test`"
                     " (bench/subjects.py `inventory_server_fixture`)",
                 )
             ]

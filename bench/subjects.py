@@ -1,16 +1,10 @@
-"""What the benchmarks measure, in one place, so it can be switched after a merge.
+"""What the benchmarks measure, in one place.
 
-The pytest plugin (``inventory_mock`` / ``inventory_server`` fixtures) and the
-conformance run (``inventory-mock check``) are built on other branches. Until they
-are merged these functions stand in for them with the layers they are built on:
-
-- ``inventory_mock_fixture``: what the ``inventory_mock`` fixture does per test
-  (fresh state from the demo seed + ``InventoryMock.intercept``). After the merge,
-  make it enter the plugin's own per-test context (the function the fixture yields from).
-- ``inventory_server_fixture``: what ``inventory_server`` does per test (reset the
-  state of a session-wide ``LiveServer``). After the merge, call the plugin's reset.
-- ``conformance_command``: the argv of the conformance run; ``None`` while the
-  ``check`` sub-command does not exist, and the row says so.
+- ``inventory_mock_fixture``: what the plugin's ``inventory_mock`` fixture does per test
+  (``InventoryFixture._begin_test`` + ``intercept``) on a fake kept for the session.
+- ``inventory_server_fixture``: what ``inventory_server`` does per test (``_begin_test`` on
+  the session's ``InventoryServerFixture``).
+- ``conformance_command``: the argv of ``inventory-mock check --allow-writes`` against the demo seed.
 """
 
 from __future__ import annotations
@@ -23,8 +17,8 @@ from contextlib import contextmanager
 
 import responses
 
+from contract_tests._fixture import InventoryFixture, InventoryServerFixture
 from mockserver.facade import InventoryMock
-from mockserver.server import LiveServer
 
 BASE_URL = "http://inventory.test"
 ORG = "demo-org"
@@ -37,22 +31,22 @@ ADJUST_BODY = {"p1_id": PRODUCT, "delta_on_hand": 1, "reason": "bench"}
 
 
 class SessionMock:
-    """A fake kept for a whole session, as a session-scoped fixture would keep it."""
+    """The fake a session keeps, as the plugin's session-scoped fixture keeps it."""
 
     def __init__(self) -> None:
-        self.mock = InventoryMock()
+        self.mock = InventoryFixture(base_url=BASE_URL)
 
 
 @contextmanager
 def inventory_mock_fixture(session: SessionMock) -> Iterator[InventoryMock]:
-    """Per-test set-up and teardown of ``inventory_mock`` (stand-in until the plugin is merged).
+    """Per-test set-up and teardown of ``inventory_mock``, as contract_tests.plugin does it.
 
-    Fresh state from the seed (``reset``: store, clock, journal) and the in-process
-    transport on ``BASE_URL``. Building a new ``InventoryMock`` per test instead costs
-    about 13 ms (Flask compiles its URL rules), which the ``fresh_inventory_mock`` row shows.
+    Back to the seed (``_begin_test``: store, clock, journal) and the in-process transport on
+    ``BASE_URL``. Building a new ``InventoryMock`` per test instead costs about 13 ms (Flask
+    compiles its URL rules), which the ``fresh_inventory_mock`` row shows.
     """
     mock = session.mock
-    mock.reset()
+    mock._begin_test()
     with mock.intercept(BASE_URL):
         yield mock
 
@@ -74,10 +68,10 @@ def responses_fixture(body: bytes) -> Iterator[responses.RequestsMock]:
 
 
 @contextmanager
-def inventory_server_fixture(server: LiveServer, mock: InventoryMock) -> Iterator[str]:
-    """Per-test cost of ``inventory_server`` (stand-in): reset the shared state, hand over the URL."""
-    mock.reset()
-    yield server.url
+def inventory_server_fixture(fake: InventoryServerFixture) -> Iterator[str]:
+    """Per-test cost of ``inventory_server``: back to the seed, hand over the URL."""
+    fake._begin_test()
+    yield fake.url
 
 
 def conformance_command(base_url: str) -> list[str] | None:
@@ -86,7 +80,27 @@ def conformance_command(base_url: str) -> list[str] | None:
     probe = subprocess.run([exe, "check", "--help"], capture_output=True, text=True, check=False)
     if probe.returncode != 0:
         return None
-    return [exe, "check", "--allow-writes", "--base-url", base_url, "--token", TOKEN]
+    return [
+        exe,
+        "check",
+        "--allow-writes",
+        "--base-url",
+        base_url,
+        "--org-id",
+        ORG,
+        "--product-id",
+        str(PRODUCT),
+        "--foreign-product-id",
+        "99999",
+        "--token-read-write",
+        TOKEN,
+        "--token-read-only",
+        "demo-read-only",
+        "--token-write-only",
+        "demo-write-only",
+        "--token-other-org",
+        "other-org-read-write",
+    ]
 
 
 def _venv_script(name: str) -> str:

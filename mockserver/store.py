@@ -100,6 +100,11 @@ class Store:
             self.faults.load(self._seed.get("faults", []))
             self.events.clear()
 
+    @property
+    def seed(self) -> Mapping[str, Any]:
+        """The seed ``reset`` returns to (the one built with or last loaded)."""
+        return self._seed
+
     def _snapshot(self) -> tuple[dict[str, Org], dict[bytes, Grant]] | None:
         # Only without an id seed: a seeded store replays its ids from the seed on reset.
         if self._id_seed is not None:
