@@ -128,6 +128,9 @@ class RetryPolicy:
         }
 
 
+_DEFAULT_POLICY = RetryPolicy()  # built once: reset runs before every test
+
+
 @dataclass(frozen=True, slots=True)
 class WebhookMessage:
     """What an in-process handler receives: the POST a receiver would get."""
@@ -207,7 +210,7 @@ class WebhookDispatcher:
             self._queue.clear()
             self._routes.clear()
             self._wsgi.clear()
-            self.policy = policy or RetryPolicy()
+            self.policy = policy or _DEFAULT_POLICY
             self._cond.notify_all()
 
     # -- queueing ----------------------------------------------------------------------------
