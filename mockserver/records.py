@@ -97,9 +97,12 @@ class Product:
     recent: deque[LogEntry] = field(default_factory=lambda: deque(maxlen=LOG_CAP))
     daily: dict[date, DayTotals] = field(default_factory=dict)
     low_stock_threshold: int = DEFAULT_LOW_STOCK_THRESHOLD
+    # The list item, rendered once until the product changes (a 10,000-product list is mostly this).
+    rendered: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def record(self, entry: LogEntry) -> None:
         """Count ``entry`` in the log, its summary and the day totals."""
+        self.rendered = None
         self.recent.append(entry)
         self.log_count += 1
         self.last_activity = entry.created_at
@@ -114,16 +117,18 @@ class Product:
         totals.entries += 1
 
     def to_api(self) -> dict[str, Any]:
-        """The product as the list endpoint returns it."""
-        return {
-            "p1_id": self.p1_id,
-            "name": self.name,
-            "stockquantity": self.on_hand,
-            "price": self.price,
-            "category": self.category,
-            "log_entries": self.log_count,
-            "last_activity": None if self.last_activity is None else format_timestamp(self.last_activity),
-        }
+        """The product as the list endpoint returns it (shared until the next ``record``: read only)."""
+        if self.rendered is None:
+            self.rendered = {
+                "p1_id": self.p1_id,
+                "name": self.name,
+                "stockquantity": self.on_hand,
+                "price": self.price,
+                "category": self.category,
+                "log_entries": self.log_count,
+                "last_activity": None if self.last_activity is None else format_timestamp(self.last_activity),
+            }
+        return self.rendered
 
     def copy(self) -> Product:
         """An independent copy (log entries are immutable and shared)."""

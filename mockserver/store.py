@@ -194,6 +194,7 @@ class Store:
                     source, f"{where}.log_entries", f"{total} is fewer than the {len(entries)} entries of 'log'"
                 )
             product.log_count = total
+            product.rendered = None
         if "daily" in seed:
             product.daily = {}
             for k, day in enumerate(seed["daily"]):
@@ -300,7 +301,7 @@ class Store:
                 created_at=self.clock.now(),
             )
             before = product.on_hand
-            product.on_hand, product.incoming = on_hand, incoming
+            product.on_hand, product.incoming = on_hand, incoming  # record() below drops the rendering
             product.record(entry)
             # Decided under the lock: concurrent adjusts can neither both fire nor both miss a crossing.
             kind = crossing(before, on_hand, product.low_stock_threshold)

@@ -62,3 +62,14 @@ def test_empty_org_lists_nothing() -> None:
     answer = Api(mock).inventory(token="t1", org="empty")
     assert answer.status == 200
     assert answer.body == {"data": []}
+
+
+def test_the_list_read_before_an_adjust_is_not_served_again_after_it(mock: InventoryMock, api: Api) -> None:
+    before = api.product(12348)  # the list item is rendered once and kept until the product changes
+    assert api.adjust({"p1_id": 12348, "delta_on_hand": -1, "reason": "sale"}).status == 200
+    after = api.product(12348)
+    assert (before["stockquantity"], before["log_entries"]) == (3, 0)
+    assert (after["stockquantity"], after["log_entries"]) == (2, 1)
+    assert after["last_activity"] is not None
+    api.request("POST", "/_mock/reset", token=None)
+    assert api.product(12348) == before
