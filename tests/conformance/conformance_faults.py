@@ -117,6 +117,7 @@ class HalfAppliedRefusal(Store):
         product = self._product(org_id, change.p1_id, field="p1_id")
         if product.incoming + change.delta_incoming < 0 <= product.on_hand + change.delta_on_hand:
             product.on_hand += change.delta_on_hand
+            product.rendered = None  # the list shows the changed stock, as such a server's would
         return super().adjust(org_id, change)
 
 
