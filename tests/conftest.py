@@ -16,6 +16,15 @@ ORG = "demo-org"
 PREFIX = f"/api/v2/public/orgs/{ORG}/inventory"
 RW, RO, WO = "demo-read-write", "demo-read-only", "demo-write-only"
 OTHER_TOKEN = "other-org-read-write"
+# The adjust body of the API document's example, as written there.
+DOCUMENTED_ADJUST = {
+    "p1_id": "12345",
+    "delta_on_hand": -2,
+    "delta_incoming": 0,
+    "reason": "POS sale",
+    "shop_id": "shop1",
+    "metadata": {"pos_ref": "TX-999"},
+}
 
 _RESPONSE_SCHEMAS = [
     (re.compile(r"^/api/v2/public/orgs/[^/]+/inventory$"), "GET", "inventory-list-response"),

@@ -3,19 +3,11 @@
 import pytest
 
 from mockserver import Adjustment, InventoryMock
-from tests.conftest import Api
+from tests.conftest import DOCUMENTED_ADJUST, Api
 
 
 def test_adjust_as_documented_returns_ok_and_a_log_entry_id(mock: InventoryMock, api: Api) -> None:
-    body = {
-        "p1_id": "12345",
-        "delta_on_hand": -2,
-        "delta_incoming": 0,
-        "reason": "POS sale",
-        "shop_id": "shop1",
-        "metadata": {"pos_ref": "TX-999"},
-    }
-    answer = api.adjust(body)
+    answer = api.adjust(DOCUMENTED_ADJUST)
     assert answer.status == 200
     assert answer.body["status"] == "ok"
     assert mock.stock(12345) == 48
