@@ -11,7 +11,7 @@ import logging
 
 from flask import Flask, Response
 
-from mockserver.facade import InventoryMock
+from mockserver.fake import InventoryMock
 
 ORG = "demo-org"
 LIST_PATH = f"/api/v2/public/orgs/{ORG}/inventory"

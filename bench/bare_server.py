@@ -1,7 +1,7 @@
 """A bare Flask app with one static route, served like ``inventory-mock serve`` serves the fake.
 
 ``python -m bench.bare_server PORT SERVER`` (the start-up baseline): imports Flask and
-``mockserver.serving`` only, not the fake.
+``mockserver.transports.serving`` only, not the fake.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 
 from flask import Flask, Response
 
-from mockserver import serving
+from mockserver.transports import serving
 
 BODY = b'{"data":[]}'
 

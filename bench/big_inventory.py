@@ -8,7 +8,7 @@ import requests
 
 from bench._harness import Row, Scale, Target, interleave, per_call, ratio_row
 from bench.subjects import BASE_URL, HEADERS, LIST_URL, ORG
-from mockserver.facade import InventoryMock
+from mockserver.fake import InventoryMock
 
 FIRST_ID = 100_000
 

@@ -22,8 +22,8 @@ import requests
 
 from bench._harness import Row, Scale, Stats, Target, interleave, median_call, ratio_row
 from bench.subjects import ADJUST_URL, HEADERS, LIST_URL, ORG, PRODUCT
-from mockserver.facade import InventoryMock
-from mockserver.store import Adjustment
+from mockserver.fake import InventoryMock
+from mockserver.state.store import Adjustment
 
 START = datetime(2026, 1, 1, 12, tzinfo=UTC)
 DAYS = 365

@@ -17,7 +17,7 @@ from pyinstrument.renderers import ConsoleRenderer
 
 from bench.apps import ADJUST_BODY, ADJUST_PATH, LIST_PATH
 from bench.subjects import ADJUST_URL, BASE_URL, HEADERS, LIST_URL, SessionMock, inventory_mock_fixture
-from mockserver.facade import InventoryMock
+from mockserver.fake import InventoryMock
 
 
 def _wsgi_call(app: object, method: str, path: str, body: bytes) -> Callable[[], None]:

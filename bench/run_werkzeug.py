@@ -10,7 +10,7 @@ import signal
 import sys
 import threading
 
-from mockserver.server import LiveServer
+from mockserver.transports.live_server import LiveServer
 
 
 def main(target: str, port: int) -> None:

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from mockserver import serving
+from mockserver.transports import serving
 
 THREADS = 4  # waitress's default; gunicorn gthread gets the same
 GRANIAN_THREADS = serving.DEFAULT_THREADS  # what `inventory-mock serve` runs with

@@ -1,6 +1,6 @@
 """Start-up: process start to first successful response, ``inventory-mock serve`` vs a bare Flask app.
 
-Both go through the same serving function (``mockserver.serving.serve``) on the same
+Both go through the same serving function (``mockserver.transports.serving.serve``) on the same
 WSGI server, so the difference is the fake's own imports and set-up.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from bench import servers
 from bench._harness import Row, Scale, Target, interleave, ratio_row
 from bench.subjects import HEADERS, ORG
-from mockserver import serving
+from mockserver.transports import serving
 
 _PATH = f"/api/v2/public/orgs/{ORG}/inventory"
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import responses
 
 from contract_tests._fixture import InventoryFixture, InventoryServerFixture
-from mockserver.facade import InventoryMock
+from mockserver.fake import InventoryMock
 
 BASE_URL = "http://inventory.test"
 ORG = "demo-org"

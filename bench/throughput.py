@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bench import apps, loadgen, servers
 from bench._harness import Row, Scale, Stats, Target, interleave, ratio_row
 from bench.subjects import HEADERS
-from mockserver import serving
+from mockserver.transports import serving
 
 _POST_HEADERS = {**HEADERS, "Content-Type": "application/json"}
 ENDPOINTS = {

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mockserver.errors import MockUsageError
-from mockserver.journal import Journal, JournalEntry
+from mockserver.state.journal import Journal, JournalEntry
 
 _ORG = r"/api/v2/public/orgs/(?P<org>[^/]+)/inventory"
 ENDPOINTS: dict[str, tuple[str, re.Pattern[str]]] = {

@@ -12,8 +12,8 @@ from typing import Any
 
 from contract_tests import _assertions
 from mockserver import InventoryMock
-from mockserver.seed import SeedSource
-from mockserver.server import LiveServer
+from mockserver.state.seed import SeedSource
+from mockserver.transports.live_server import LiveServer
 
 
 class InventoryFixture(InventoryMock):

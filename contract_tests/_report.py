@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import schemas
-from mockserver.journal import JournalEntry, Violation
+from mockserver.state.journal import JournalEntry, Violation
 
 MAX_REQUESTS_SHOWN = 10
 _AUTH_RULES = frozenset({"AUTH", "SCOPE-READ", "SCOPE-WRITE", "ORG"})

@@ -22,7 +22,7 @@ import pytest
 
 if TYPE_CHECKING:
     from contract_tests._fixture import InventoryFixture, InventoryServerFixture
-    from mockserver.journal import JournalEntry
+    from mockserver.state.journal import JournalEntry
 
 SEED_OPTION = "inventory_seed"
 BASE_URL_OPTION = "inventory_base_url"

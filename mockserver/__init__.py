@@ -1,22 +1,22 @@
 """An in-memory, stateful fake of the Inventory & stock API (Flask).
 
-``InventoryMock`` is the entry point; ``create_app`` builds the bare WSGI app.
+``InventoryMock`` is the entry point. The names below are the public surface; the
+modules under ``mockserver.state``, ``.http``, ``.alerts``, ``.faults`` and
+``.transports`` are internal and may change between releases.
 """
 
-from mockserver.alerts_api import EventAssertionError
-from mockserver.app import ControlSettings, create_app
+from mockserver.alerts.delivery import RetryPolicy, WebhookMessage
+from mockserver.alerts.events import Delivery, Event, Subscription
+from mockserver.alerts.signing import sign, verify_signature
 from mockserver.clock import Clock
 from mockserver.errors import ApiError, MockUsageError, SeedError
-from mockserver.events import Delivery, Event, Subscription, crossing
-from mockserver.facade import InventoryMock
-from mockserver.journal import Journal, JournalEntry, Violation
-from mockserver.seed import demo_seed, load_seed
-from mockserver.server import LiveServer
-from mockserver.store import Adjustment, Store
-from mockserver.webhooks import RetryPolicy, WebhookMessage, sign, verify_signature
+from mockserver.fake import EventAssertionError, InventoryMock
+from mockserver.http.app import ControlSettings
+from mockserver.state.journal import Journal, JournalEntry, Violation
+from mockserver.state.seed import demo_seed
+from mockserver.transports.live_server import LiveServer
 
 __all__ = [
-    "Adjustment",
     "ApiError",
     "Clock",
     "ControlSettings",
@@ -30,14 +30,10 @@ __all__ = [
     "MockUsageError",
     "RetryPolicy",
     "SeedError",
-    "Store",
     "Subscription",
     "Violation",
     "WebhookMessage",
-    "create_app",
-    "crossing",
     "demo_seed",
-    "load_seed",
     "sign",
     "verify_signature",
 ]

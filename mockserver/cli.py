@@ -1,4 +1,8 @@
-"""The ``inventory-mock`` command: ``serve`` the fake, print its ``openapi`` document."""
+"""The fake's commands: ``serve`` it, print its ``openapi`` document.
+
+``inventory-mock`` (``contract_tests.cli``) adds them beside ``check``; ``python -m
+mockserver.cli`` runs them alone.
+"""
 
 from __future__ import annotations
 
@@ -14,19 +18,25 @@ from pathlib import Path
 from typing import Any
 
 import schemas
-from mockserver import serving
-from mockserver.app import ControlSettings
 from mockserver.errors import SeedError
-from mockserver.facade import InventoryMock
-from mockserver.journal import redact
+from mockserver.fake import InventoryMock
+from mockserver.http.app import ControlSettings
+from mockserver.state.journal import redact
+from mockserver.transports import serving
+
+PROG = "inventory-mock"
+DESCRIPTION = "A stateful fake of the Inventory & stock API, and its contract kit."
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="inventory-mock", description="A stateful fake of the Inventory & stock API, and its contract kit."
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    """The parser of the fake's own commands (``serve``, ``openapi``)."""
+    parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION)
+    add_commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
+    return parser
 
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``serve`` and ``openapi`` to a command parser."""
     serve = commands.add_parser("serve", help="run the fake on a socket", description="Run the fake on a socket.")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port to bind, 0 for a free one (default: 8080)")
@@ -51,27 +61,6 @@ def build_parser() -> argparse.ArgumentParser:
         "openapi", help="print the OpenAPI 3.1 document (JSON)", description="Print the OpenAPI 3.1 document."
     )
     openapi.set_defaults(run=run_openapi)
-
-    check = commands.add_parser(
-        "check",
-        help="check a server against the documented rules",
-        description="Run the conformance suite against a server (see README: Checking a server).",
-    )
-    _add_check_arguments(check)
-    check.set_defaults(run=run_check)
-    return parser
-
-
-def _add_check_arguments(parser: argparse.ArgumentParser) -> None:
-    from contract_tests.conformance.cli import add_arguments
-
-    add_arguments(parser)
-
-
-def run_check(args: argparse.Namespace) -> int:
-    from contract_tests.conformance.cli import run
-
-    return run(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

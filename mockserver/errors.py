@@ -1,6 +1,6 @@
 """Every error the fake can answer with, and the misuse errors of its Python API.
 
-An ``ApiError`` is rendered by the one handler in ``mockserver.app`` as
+An ``ApiError`` is rendered by the one handler in ``mockserver.http.app`` as
 ``{"error": code, "message": ..., "field"?: ...}`` with its status. ``rule`` names the
 DESIGN.md rule a *client* broke; errors that are business answers (404, 409) have
 none, so they are never counted as contract violations.
@@ -9,6 +9,8 @@ none, so they are never counted as contract violations.
 from __future__ import annotations
 
 from typing import ClassVar
+
+from mockserver.api import SCOPE_RULES
 
 
 class ApiError(Exception):
@@ -57,10 +59,10 @@ class InsufficientScope(ApiError):
 
     status_code = 403
     code = "insufficient_scope"
-    rule = "SCOPE"
+    rule = None  # per instance: the scope's rule, SCOPE-READ or SCOPE-WRITE
 
-    def __init__(self, message: str, *, scope: str, rule: str) -> None:
-        super().__init__(message, rule=rule)
+    def __init__(self, message: str, *, scope: str) -> None:
+        super().__init__(message, rule=SCOPE_RULES[scope])
         self.scope = scope
 
     def headers(self) -> dict[str, str]:

@@ -7,7 +7,9 @@ OpenAPI 3.1 document assembled from the same files.
 
 from schemas._loader import (
     SCHEMA_NAMES,
+    DocumentedLimits,
     Violation,
+    documented_limits,
     load,
     rules,
     validator,
@@ -17,7 +19,9 @@ from schemas._openapi import openapi
 
 __all__ = [
     "SCHEMA_NAMES",
+    "DocumentedLimits",
     "Violation",
+    "documented_limits",
     "load",
     "openapi",
     "rules",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -18,6 +18,7 @@ SCHEMA_NAMES = (
     "adjust-request",
     "adjust-response",
     "error-response",
+    "history-query",
     "history-response",
     "inventory-list-response",
     "log-response",
@@ -44,6 +45,7 @@ class Violation:
 
     path: str
     message: str
+    keyword: str = ""  # the JSON Schema keyword that failed: "required", "type", ...
 
     @property
     def field(self) -> str:
@@ -93,7 +95,8 @@ def violations(name: str, instance: object, limit: int = 10) -> list[Violation]:
         return []
     found: list[Violation] = []
     for error in sorted(validator(name).iter_errors(instance), key=_error_order):
-        found.extend(v for v in _describe(error) if v not in found)
+        described = (replace(v, keyword=str(error.validator)) for v in _describe(error))
+        found.extend(v for v in described if v not in found)
         if len(found) >= limit:
             break
     return found[:limit]
@@ -168,3 +171,23 @@ _PY_TYPES: dict[str, type] = {
     "number": float,
     "null": type(None),
 }
+
+
+@dataclass(frozen=True)
+class DocumentedLimits:
+    """The API document's numbers, as the schemas write them (each in one place)."""
+
+    log_cap: int  # "Returns up to 200 recent entries": log-response.json data.maxItems
+    history_default_days: int  # "days  Default 30": history-query.json days.default
+    history_max_days: int  # "Max 365": history-query.json days.maximum
+
+
+@cache
+def documented_limits() -> DocumentedLimits:
+    """The log cap and the history window, read from the schema files."""
+    days = load("history-query")["properties"]["days"]
+    return DocumentedLimits(
+        log_cap=load("log-response")["properties"]["data"]["maxItems"],
+        history_default_days=days["default"],
+        history_max_days=days["maximum"],
+    )

@@ -55,7 +55,12 @@ def _parameter(name: str, where: str, schema: dict[str, Any], description: str) 
 
 _ORG = _parameter("orgId", "path", {"type": "string", "pattern": "^[A-Za-z0-9._~-]{1,100}$"}, "Org id")
 _PRODUCT = _parameter("p1Id", "path", {"type": "integer", "minimum": 1, "maximum": 9007199254740991}, "Product id")
-_DAYS = _parameter("days", "query", {"type": "integer", "minimum": 1, "maximum": 365, "default": 30}, "Lookback period")
+_DAYS = _parameter(
+    "days",
+    "query",
+    {k: v for k, v in load("history-query")["properties"]["days"].items() if k != "description"},
+    "Lookback period",
+)
 
 
 def _webhook(name: str) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from mockserver import Adjustment, InventoryMock
+from mockserver import InventoryMock
+from mockserver.state.store import Adjustment
 from tests.conftest import DOCUMENTED_ADJUST, Api
 
 

@@ -4,7 +4,7 @@ import requests
 import responses
 
 from mockserver import InventoryMock
-from mockserver.inprocess import url_pattern
+from mockserver.transports.inprocess import url_pattern
 
 BASE = "https://inventory.mock"
 HEADERS = {"Authorization": "Bearer demo-read-only"}

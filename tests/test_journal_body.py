@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mockserver.facade import InventoryMock
+from mockserver.fake import InventoryMock
 
 PATH = "/api/v2/public/orgs/demo-org/inventory"
 AUTH = {"Authorization": "Bearer demo-read-write"}

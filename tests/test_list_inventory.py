@@ -2,7 +2,8 @@
 
 from datetime import UTC, datetime
 
-from mockserver import Adjustment, InventoryMock
+from mockserver import InventoryMock
+from mockserver.state.store import Adjustment
 from tests.conftest import ORG, Api
 
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from mockserver.facade import InventoryMock
-from mockserver.store import Adjustment
+from mockserver.fake import InventoryMock
+from mockserver.state.store import Adjustment
 
 
 def _churn(mock: InventoryMock) -> None:

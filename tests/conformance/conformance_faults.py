@@ -14,9 +14,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from mockserver import InventoryMock
+from mockserver.api import READ_SCOPE, WRITE_SCOPE
 from mockserver.errors import Forbidden, InsufficientScope, NotFound, Unauthorized
-from mockserver.records import Grant
-from mockserver.store import READ_SCOPE, WRITE_SCOPE, Adjustment, Store
+from mockserver.state.records import Grant
+from mockserver.state.store import Adjustment, Store
 
 BIG = 10**12
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conformance_faults import AnyoneMayCall, break_store
 
+from contract_tests.cli import main
 from mockserver import InventoryMock, LiveServer
-from mockserver.cli import main
 
 SCRIPT = str(Path(sys.executable).with_name("inventory-mock"))
 TOKENS = [

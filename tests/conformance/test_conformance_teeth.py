@@ -20,7 +20,8 @@ from conformance_support import BASE_URL, PRODUCT, SUITE_OPTIONS, RunSuite, make
 from hypothesis import Phase
 
 from contract_tests.conformance import Context, ContractViolation, Request, WsgiClient, machine
-from mockserver import InventoryMock, parsing
+from mockserver import InventoryMock
+from mockserver.http import parsing
 
 
 @pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f"{f.rule}:{f.name}")
@@ -30,7 +31,7 @@ def test_a_broken_rule_fails_its_check(fault: Fault, mock: InventoryMock) -> Non
 
 
 def test_a_history_window_beyond_365_days_fails_days(mock: InventoryMock, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parsing, "MAX_DAYS", 1000)
+    monkeypatch.setattr(parsing, "HISTORY_MAX_DAYS", 1000)
     violations = run_checks(mock.app, rule="DAYS")
     assert [v.rule for v in violations] == ["DAYS"]
     assert "no day older than a 365-day window" in str(violations[0])

@@ -8,7 +8,7 @@ import pytest
 
 from mockserver import InventoryMock
 from mockserver.errors import MockUsageError, SeedError
-from mockserver.faults import FaultPlan
+from mockserver.faults.plan import FaultPlan
 
 
 def fired(plan: FaultPlan, n: int, route: str = "adjust", method: str = "POST") -> list[bool]:

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from mockserver import parsing
+from mockserver.http import parsing
 
 from .support import ORG, OTHER_ORG, READ_WRITE, UNKNOWN_ORG
 

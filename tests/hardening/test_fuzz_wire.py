@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver import InventoryMock, LiveServer, parsing
+from mockserver import InventoryMock, LiveServer
+from mockserver.http import parsing
 
 from .strategies import FUZZ, TEN_MB, adjust_bodies, authorizations, bodies, methods, paths, queries
 from .support import FROZEN_AT, ORG, READ_WRITE, Answer, after_adjust, api, assert_error_body, exchange, request_bytes

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 
 import schemas
-from mockserver import InventoryMock, parsing, store
+from mockserver import InventoryMock
+from mockserver.http import parsing
+from mockserver.state import store
 
 from .support import ORG, PRODUCT, READ_WRITE, api, bearer, find_product
 

@@ -18,7 +18,9 @@ from typing import Any, ClassVar
 
 import pytest
 
-from mockserver import ControlSettings, InventoryMock, LiveServer, cli, control, serving
+from mockserver import ControlSettings, InventoryMock, LiveServer, cli
+from mockserver.http import control
+from mockserver.transports import serving
 
 from .support import (
     OTHER_ORG,

@@ -7,9 +7,10 @@ import threading
 import pytest
 
 import schemas
-from mockserver import InventoryMock, crossing
+from mockserver import InventoryMock
+from mockserver.alerts.events import crossing
 from mockserver.errors import ApiError, MockUsageError
-from mockserver.store import Adjustment
+from mockserver.state.store import Adjustment
 
 ORG = "demo-org"
 

@@ -13,7 +13,7 @@ from flask import Flask, request
 import schemas
 from mockserver import InventoryMock, RetryPolicy, WebhookMessage, verify_signature
 from mockserver.errors import MockUsageError
-from mockserver.store import Adjustment
+from mockserver.state.store import Adjustment
 from tests.webhooks.loopback_receiver import Receiver
 
 BASE = "http://inventory.test"

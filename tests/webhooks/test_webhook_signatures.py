@@ -6,8 +6,8 @@ import hashlib
 import hmac
 
 from mockserver import InventoryMock, WebhookMessage, sign, verify_signature
-from mockserver.store import Adjustment
-from mockserver.webhooks import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from mockserver.alerts.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from mockserver.state.store import Adjustment
 
 BODY = b'{"id":"e1","type":"low_stock"}'
 

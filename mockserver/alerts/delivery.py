@@ -1,4 +1,4 @@
-"""Webhook delivery (inferred): signing, retries with backoff, in-process and HTTP receivers.
+"""Webhook delivery (inferred): retries with backoff, in-process and HTTP receivers.
 
 Delivery runs on a background thread: the adjust that caused an event only queues it,
 so a slow or failing receiver never delays or fails the adjust. Each event goes to each
@@ -6,38 +6,32 @@ matching subscription; an attempt succeeds on a 2xx answer; a failure (other sta
 exception, connection error, timeout) is retried after ``backoff * factor ** (n - 1)``
 seconds (at most ``max_backoff``), up to ``max_attempts`` attempts in all.
 
-Signature (inferred, Stripe-like): ``X-Inventory-Timestamp: <unix seconds>`` and
-``X-Inventory-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>." + body under the secret>``.
-``verify_signature`` checks one, so integrators can test their receiver's check.
+Each attempt is signed (``signing``).
 """
 
 from __future__ import annotations
 
-import hashlib
 import heapq
-import hmac
 import itertools
 import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import requests
 
+from mockserver.alerts.events import Attempt, Event, EventLog, Subscription
+from mockserver.alerts.signing import sign
 from mockserver.clock import Clock
 from mockserver.errors import MockUsageError
-from mockserver.events import Attempt, Event, EventLog, Subscription
-from mockserver.inprocess import call_wsgi
+from mockserver.transports.inprocess import call_wsgi
 
-SIGNATURE_HEADER = "X-Inventory-Signature"
-TIMESTAMP_HEADER = "X-Inventory-Timestamp"
 EVENT_HEADER = "X-Inventory-Event"
 EVENT_ID_HEADER = "X-Inventory-Event-Id"
 ATTEMPT_HEADER = "X-Inventory-Delivery-Attempt"
-DEFAULT_TOLERANCE = 300.0
 # Bounds keep every backoff a finite float (factor ** 99 at most) and a test's wait finite.
 _POLICY_LIMITS = (
     ("max_attempts", 1, 100),
@@ -46,49 +40,10 @@ _POLICY_LIMITS = (
     ("max_backoff", 0, 3600),
     ("timeout", 0, 600),
 )
-_log = logging.getLogger("mockserver.webhooks")
+_log = logging.getLogger("mockserver.alerts.delivery")
 
 Handler = Callable[["WebhookMessage"], int | None]
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
-
-
-# -- signatures -------------------------------------------------------------------------------
-
-
-def signature(body: bytes, secret: str, timestamp: int) -> str:
-    """The value of ``X-Inventory-Signature`` for ``body`` sent at ``timestamp``."""
-    digest = hmac.new(secret.encode("utf-8"), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
-
-
-def sign(body: bytes, secret: str, timestamp: int | None = None) -> dict[str, str]:
-    """The signature headers for ``body`` (now, unless ``timestamp`` is given)."""
-    stamp = int(time.time()) if timestamp is None else timestamp
-    return {TIMESTAMP_HEADER: str(stamp), SIGNATURE_HEADER: signature(body, secret, stamp)}
-
-
-def verify_signature(
-    body: bytes,
-    headers: Mapping[str, str],
-    secret: str,
-    *,
-    tolerance: float | None = DEFAULT_TOLERANCE,
-    now: float | None = None,
-) -> bool:
-    """Whether ``headers`` carry a valid signature of ``body`` under ``secret``.
-
-    ``body`` must be the raw bytes received. ``tolerance``: the largest accepted age
-    (or clock skew) of the timestamp in seconds; ``None`` skips that check.
-    """
-    lowered = {key.lower(): value for key, value in headers.items()}
-    given = lowered.get(SIGNATURE_HEADER.lower(), "")
-    try:
-        stamp = int(lowered.get(TIMESTAMP_HEADER.lower(), ""))
-    except ValueError:
-        return False
-    if tolerance is not None and abs((time.time() if now is None else now) - stamp) > tolerance:
-        return False
-    return hmac.compare_digest(given.encode(), signature(body, secret, stamp).encode())
 
 
 # -- delivery ---------------------------------------------------------------------------------

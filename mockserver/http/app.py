@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,8 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 import schemas
-from mockserver import fault_injection, parsing
+from mockserver.alerts.delivery import WebhookDispatcher
+from mockserver.api import ENDPOINTS
 from mockserver.errors import (
     ApiError,
     InvalidRequest,
@@ -24,12 +26,15 @@ from mockserver.errors import (
     NotFound,
     PayloadTooLarge,
 )
-from mockserver.journal import Journal, JournalEntry, Violation, redact
-from mockserver.store import READ_SCOPE, WRITE_SCOPE, Store
-from mockserver.webhooks import WebhookDispatcher
+from mockserver.faults import hooks as fault_injection
+from mockserver.http import parsing
+from mockserver.http.alerts_routes import alerts_blueprint
+from mockserver.http.bodies import CONTROL_PREFIX, json_response
+from mockserver.http.control import control_blueprint
+from mockserver.http.faults_routes import faults_blueprint
+from mockserver.state.journal import Journal, JournalEntry, Violation, redact
+from mockserver.state.store import Store
 
-API_PREFIX = "/api/v2/public/orgs/<org_id>/inventory"
-CONTROL_PREFIX = "/_mock"
 _log = logging.getLogger("mockserver")
 
 
@@ -39,12 +44,6 @@ class ControlSettings:
 
     enabled: bool = True
     token: str | None = None
-
-
-def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """A JSON response, UTF-8, compact."""
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    return Response(body, status=status, headers=headers, mimetype="application/json")
 
 
 def create_app(
@@ -65,34 +64,35 @@ def create_app(
     app.url_map.merge_slashes = False
     app.extensions["inventory_mock"] = {"store": store, "journal": journal}
 
-    def authorize(org_id: str, scope: str) -> None:
-        token = parsing.bearer_token(request.headers.get("Authorization"))
-        g.token = token
-        store.authorize(token, org_id, scope)
-
-    @app.get(API_PREFIX)
     def list_inventory(org_id: str) -> Response:
-        authorize(org_id, READ_SCOPE)
         return json_response({"data": store.list_inventory(org_id)})
 
-    @app.post(f"{API_PREFIX}/adjust")
     def adjust(org_id: str) -> Response:
-        authorize(org_id, WRITE_SCOPE)
         body = parsing.json_body(request.get_data(cache=True), request.mimetype)
         entry = store.adjust(org_id, parsing.adjustment(body))
         return json_response({"status": "ok", "id": entry.id})
 
-    @app.get(f"{API_PREFIX}/<p1_id>/log")
     def stock_log(org_id: str, p1_id: str) -> Response:
-        authorize(org_id, READ_SCOPE)
         return json_response({"data": store.log(org_id, parsing.product_id(p1_id))})
 
-    @app.get(f"{API_PREFIX}/<p1_id>/history")
     def stock_history(org_id: str, p1_id: str) -> Response:
-        authorize(org_id, READ_SCOPE)
         product = parsing.product_id(p1_id)
         days = parsing.history_days(request.args.getlist("days"))
         return json_response({"data": store.history(org_id, product, days)})
+
+    views: dict[str, Callable[..., Response]] = {
+        "list": list_inventory,
+        "adjust": adjust,
+        "log": stock_log,
+        "history": stock_history,
+    }
+    for endpoint in ENDPOINTS:  # the table says which scope each endpoint needs
+        app.add_url_rule(
+            endpoint.path,
+            endpoint.name,
+            _authorized(store, endpoint.scope, views[endpoint.name]),
+            methods=[endpoint.method],
+        )
 
     @app.get("/openapi.json")
     def openapi_document() -> Response:
@@ -130,13 +130,24 @@ def create_app(
     if control is None:
         control = ControlSettings()
     if control.enabled:
-        from mockserver.control import control_blueprint
-        from mockserver.control_alerts import alerts_blueprint
-
         blueprint = control_blueprint(store, journal, control.token, seed_label)
-        blueprint.register_blueprint(alerts_blueprint(store, webhooks))  # under /_mock/, same token check
+        # under /_mock/, behind the same token check
+        blueprint.register_blueprint(alerts_blueprint(store, webhooks))
+        blueprint.register_blueprint(faults_blueprint(store))
         app.register_blueprint(blueprint)
     return app
+
+
+def _authorized(store: Store, scope: str, view: Callable[..., Response]) -> Callable[..., Response]:
+    """``view`` behind the bearer-token check for ``scope`` (401 -> 403, in the store)."""
+
+    def authorized_view(org_id: str, **path: str) -> Response:
+        token = parsing.bearer_token(request.headers.get("Authorization"))
+        g.token = token
+        store.authorize(token, org_id, scope)
+        return view(org_id, **path)
+
+    return authorized_view
 
 
 def _from_http_exception(error: HTTPException) -> ApiError:

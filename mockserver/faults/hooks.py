@@ -1,8 +1,8 @@
-"""Apply ``FaultPlan`` decisions to the API's requests (the transport side of faults).
+"""Apply ``FaultPlan`` decisions to the API's requests inside the Flask app.
 
 Latency and status faults happen in the Flask app, so both transports see them alike.
 A dropped connection or a timeout cannot be expressed by a WSGI app: the app marks the
-environ, and each transport acts on the mark — the in-process one raises
+environ (``DROP_KEY``), and each transport acts on the mark (``transports``) — the in-process one raises
 ``requests.ConnectionError`` / ``requests.ReadTimeout``, the socket server closes the
 connection without an answer (after holding it, for a timeout).
 
@@ -12,19 +12,15 @@ A fault hits before the route runs, so the request changes nothing; with
 
 from __future__ import annotations
 
-import contextlib
-import socket
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable
 
-import requests
 from flask import Flask, Response, g, request
 
+from mockserver.api import ENDPOINT_METHODS
 from mockserver.errors import ApiError
-from mockserver.faults import FaultDecision, FaultPlan
+from mockserver.faults.plan import FaultDecision, FaultPlan
 
 DROP_KEY = "inventory_mock.drop"
-ENDPOINT_ROUTES = {"list_inventory": "list", "adjust": "adjust", "stock_log": "log", "stock_history": "history"}
 DROPPED_STATUS = 599  # journal-only: the client never receives a status for a dropped connection
 
 _STATUS_CODES = {
@@ -76,8 +72,8 @@ def install(app: Flask, plan: FaultPlan, render: Callable[[ApiError], Response])
 
     @app.before_request
     def fault_before() -> None:
-        route = ENDPOINT_ROUTES.get(request.endpoint or "")
-        if route is None:
+        route = request.endpoint
+        if route not in ENDPOINT_METHODS:  # the app names each API view after its endpoint
             return
         decision = plan.decide(route, request.method)
         if decision is None:
@@ -106,45 +102,3 @@ def _apply(decision: FaultDecision, plan: FaultPlan) -> None:
     if decision.kind in ("disconnect", "timeout"):
         request.environ[DROP_KEY] = (decision.kind, decision.seconds, plan)
     raise InjectedFault.for_decision(decision)
-
-
-def raise_if_dropped(environ: dict[str, Any], prepared: requests.PreparedRequest) -> None:
-    """In-process transport: turn a drop mark into the exception ``requests`` would raise."""
-    mark = environ.get(DROP_KEY)
-    if mark is None:
-        return
-    kind = mark[0]
-    if kind == "timeout":
-        raise requests.ReadTimeout(
-            f"injected fault: read timed out ({prepared.method} {prepared.url})", request=prepared
-        )
-    raise requests.ConnectionError(
-        f"injected fault: connection dropped without a response ({prepared.method} {prepared.url})", request=prepared
-    )
-
-
-class DropConnections:
-    """WSGI middleware for the socket transport: close marked connections without an answer."""
-
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
-        self.app = app
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        result = self.app(environ, start_response)
-        mark = environ.get(DROP_KEY)
-        if mark is None:
-            return result
-        close = getattr(result, "close", None)
-        if close is not None:
-            close()
-        kind, seconds, plan = mark
-        if kind == "timeout":
-            plan.wait(seconds)
-        connection = environ.get("werkzeug.socket")
-        if connection is not None:
-            # The client sees the connection end without an answer, and werkzeug does not
-            # wait on it for a next request.
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-        # werkzeug treats ConnectionError from the app as a dropped connection: it writes nothing.
-        raise ConnectionAbortedError(f"injected fault: {kind}")

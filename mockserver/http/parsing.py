@@ -12,16 +12,17 @@ import re
 from typing import Any
 
 import schemas
+from mockserver.api import HISTORY_DEFAULT_DAYS, HISTORY_MAX_DAYS
 from mockserver.errors import InvalidRequest, PayloadTooLarge, UnsupportedMediaType
-from mockserver.store import Adjustment
+from mockserver.state.store import Adjustment
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_METADATA_BYTES = 16 * 1024
 MAX_METADATA_DEPTH = 32
 MAX_JSON_DEPTH = 64
 MAX_P1_ID = 2**53 - 1  # the schemas' maximum: ids stay exact in every JSON client
-DEFAULT_DAYS = 30
-MAX_DAYS = 365
+# The document's required adjust fields (REASON), as adjust-request.json lists them.
+REQUIRED_ADJUST_FIELDS = frozenset(schemas.load("adjust-request")["required"])
 
 _BEARER = re.compile(r"Bearer[ ]+([^ ]+)[ ]*", re.IGNORECASE)
 _DIGITS = re.compile(r"[1-9][0-9]{0,15}")
@@ -45,15 +46,15 @@ def product_id(text: str) -> int:
 
 
 def history_days(values: list[str]) -> int:
-    """The ``days`` query parameter: default 30, an integer in 1..365."""
+    """The ``days`` query parameter: an integer in 1..``HISTORY_MAX_DAYS``, ``HISTORY_DEFAULT_DAYS`` if absent."""
     if not values:
-        return DEFAULT_DAYS
+        return HISTORY_DEFAULT_DAYS
     if len(values) > 1:
         raise InvalidRequest("days: must be given at most once", field="days", rule="DAYS")
     text = values[0]
-    if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= MAX_DAYS:
+    if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= HISTORY_MAX_DAYS:
         raise InvalidRequest(
-            f"days: must be an integer from 1 to {MAX_DAYS} (got {text[:40]!r})", field="days", rule="DAYS"
+            f"days: must be an integer from 1 to {HISTORY_MAX_DAYS} (got {text[:40]!r})", field="days", rule="DAYS"
         )
     return int(text)
 
@@ -90,7 +91,8 @@ def adjustment(body: Any) -> Adjustment:
     problems = schemas.violations("adjust-request", body, limit=1)
     if problems:
         problem = problems[0]
-        rule = "REASON" if problem.field in ("p1_id", "reason") and problem.message == "is required" else "SHAPES"
+        missing_required = problem.keyword == "required" and problem.field in REQUIRED_ADJUST_FIELDS
+        rule = "REASON" if missing_required else "SHAPES"
         raise InvalidRequest(str(problem), field=problem.field, rule=rule)
     if int(body["p1_id"]) > MAX_P1_ID:  # a string of digits: its pattern cannot bound the value
         raise InvalidRequest(f"p1_id: must be at most {MAX_P1_ID}", field="p1_id")

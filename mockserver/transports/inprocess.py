@@ -17,11 +17,12 @@ from typing import Any
 from unittest import mock
 from urllib.parse import unquote_to_bytes, urlsplit
 
+import requests
 import responses
 from requests import PreparedRequest
 from requests.adapters import HTTPAdapter
 
-from mockserver.fault_injection import raise_if_dropped
+from mockserver.faults.hooks import DROP_KEY
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 CallbackResult = tuple[int, dict[str, str], bytes]
@@ -166,3 +167,18 @@ def _handing_over(own: responses.RequestsMock, pattern: re.Pattern[str]) -> Iter
         for later, real_send in touched:
             later._real_send = real_send
             later.passthru_prefixes = tuple(p for p in later.passthru_prefixes if p is not pattern)
+
+
+def raise_if_dropped(environ: dict[str, Any], prepared: requests.PreparedRequest) -> None:
+    """In-process transport: turn a drop mark into the exception ``requests`` would raise."""
+    mark = environ.get(DROP_KEY)
+    if mark is None:
+        return
+    kind = mark[0]
+    if kind == "timeout":
+        raise requests.ReadTimeout(
+            f"injected fault: read timed out ({prepared.method} {prepared.url})", request=prepared
+        )
+    raise requests.ConnectionError(
+        f"injected fault: connection dropped without a response ({prepared.method} {prepared.url})", request=prepared
+    )

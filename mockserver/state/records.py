@@ -11,11 +11,10 @@ from datetime import date, datetime
 from operator import attrgetter
 from typing import Any
 
+from mockserver.alerts.events import DEFAULT_LOW_STOCK_THRESHOLD, Subscription
+from mockserver.api import HISTORY_MAX_DAYS, LOG_CAP
 from mockserver.clock import format_timestamp
-from mockserver.events import DEFAULT_LOW_STOCK_THRESHOLD, Subscription
 
-LOG_CAP = 200  # "Returns up to 200 recent entries"
-HISTORY_MAX_DAYS = 365  # "days ... Max 365"
 # Day totals kept per product: the longest window plus one, so a window that ends
 # today is always complete even right after midnight.
 DAYS_KEPT = HISTORY_MAX_DAYS + 1

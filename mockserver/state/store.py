@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from mockserver.alerts.events import DEFAULT_LOW_STOCK_THRESHOLD, Event, EventLog, Subscription, crossing, event_id
 from mockserver.clock import Clock, parse_timestamp
 from mockserver.errors import (
     Forbidden,
@@ -28,18 +29,15 @@ from mockserver.errors import (
     StockLimitExceeded,
     Unauthorized,
 )
-from mockserver.events import DEFAULT_LOW_STOCK_THRESHOLD, Event, EventLog, Subscription, crossing, event_id
-from mockserver.faults import FaultPlan
-from mockserver.records import DayTotals, Grant, LogEntry, Org, Product
+from mockserver.faults.plan import FaultPlan
+from mockserver.state.records import DayTotals, Grant, LogEntry, Org, Product
 
-READ_SCOPE = "inventory.read"
-WRITE_SCOPE = "inventory.write"
 MAX_STOCK = 10**12  # inferred limit: stock stays a safe JSON integer whatever the deltas
 
 
 @dataclass(frozen=True, slots=True)
 class Adjustment:
-    """A validated adjust request (``mockserver.parsing`` builds it from JSON)."""
+    """A validated adjust request (``mockserver.http.parsing`` builds it from JSON)."""
 
     p1_id: int
     reason: str
@@ -78,8 +76,8 @@ class Store:
         self._seed = seed
         self._orgs: dict[str, Org] = {}
         self._grants: dict[bytes, Grant] = {}
-        self.events = EventLog()  # stock alerts the adjusts caused (see mockserver.events)
-        self.faults = FaultPlan()  # fault rules (data only; applied by mockserver.fault_injection)
+        self.events = EventLog()  # stock alerts the adjusts caused (see mockserver.alerts.events)
+        self.faults = FaultPlan()  # fault rules (data only; applied by mockserver.faults.hooks)
         self._event_listeners: list[Callable[[Event, list[Subscription]], None]] = []
         self._load(seed, source)
         self._pristine = self._snapshot()
@@ -249,11 +247,9 @@ class Store:
         if grant.org_id != org_id:
             raise Forbidden(f"this token cannot access org {org_id!r}", field="orgId")
         if scope not in grant.scopes:
-            rule = "SCOPE-WRITE" if scope == WRITE_SCOPE else "SCOPE-READ"
             raise InsufficientScope(
                 f"this endpoint needs the scope {scope!r}; the token has {', '.join(sorted(grant.scopes)) or 'none'}",
                 scope=scope,
-                rule=rule,
             )
         return grant
 
@@ -398,7 +394,7 @@ class Store:
             product = self._find(org_id, p1_id)
             return product.on_hand, product.incoming
 
-    # -- stock alerts (inferred; see mockserver.events) -----------------------------------------
+    # -- stock alerts (inferred; see mockserver.alerts.events) -----------------------------------------
 
     def set_low_stock_threshold(self, org_id: str, p1_id: int, threshold: int) -> None:
         """Set the on-hand level at or below which the product is low on stock."""

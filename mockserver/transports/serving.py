@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from mockserver.server import LiveServer
+from mockserver.transports.live_server import LiveServer
 
 SERVERS = ("granian", "werkzeug")
 # granian blocking threads: the fake's work holds the GIL, so more threads only contend. Measured here

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import socket
 import threading
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from mockserver.fault_injection import DropConnections
+from mockserver.faults.hooks import DROP_KEY
 
 _log = logging.getLogger("mockserver.requests")
 
@@ -121,3 +124,30 @@ class LiveServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+class DropConnections:
+    """WSGI middleware for the socket transport: close marked connections without an answer."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        result = self.app(environ, start_response)
+        mark = environ.get(DROP_KEY)
+        if mark is None:
+            return result
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+        kind, seconds, plan = mark
+        if kind == "timeout":
+            plan.wait(seconds)
+        connection = environ.get("werkzeug.socket")
+        if connection is not None:
+            # The client sees the connection end without an answer, and werkzeug does not
+            # wait on it for a next request.
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        # werkzeug treats ConnectionError from the app as a dropped connection: it writes nothing.
+        raise ConnectionAbortedError(f"injected fault: {kind}")

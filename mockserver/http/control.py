@@ -12,14 +12,13 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from mockserver import parsing
-from mockserver.app import CONTROL_PREFIX, json_response
+from mockserver.alerts.events import DEFAULT_LOW_STOCK_THRESHOLD
 from mockserver.clock import EARLIEST, LATEST, format_timestamp, in_range, parse_timestamp
 from mockserver.errors import InvalidRequest, MockUsageError, SeedError, Unauthorized
-from mockserver.events import DEFAULT_LOW_STOCK_THRESHOLD
-from mockserver.journal import Journal
-from mockserver.seed import check_seed
-from mockserver.store import Store
+from mockserver.http.bodies import CONTROL_PREFIX, json_object_body, json_response
+from mockserver.state.journal import Journal
+from mockserver.state.seed import check_seed
+from mockserver.state.store import Store
 
 CONTROL_TOKEN_HEADER = "X-Mock-Control-Token"
 
@@ -48,7 +47,7 @@ def control_blueprint(store: Store, journal: Journal, control_token: str | None,
 
     @control.put("/seed")
     def load_seed() -> Response:
-        seed = _json_object()
+        seed = json_object_body()
         try:
             check_seed(seed, "PUT /_mock/seed")
             store.load(seed, "PUT /_mock/seed")
@@ -91,7 +90,7 @@ def control_blueprint(store: Store, journal: Journal, control_token: str | None,
 
     @control.post("/clock")
     def drive_clock() -> Response:
-        body = _json_object()
+        body = json_object_body()
         unknown = set(body) - {"now", "advance_seconds", "frozen"}
         if unknown:
             raise InvalidRequest(
@@ -140,16 +139,9 @@ def _clock_state(store: Store) -> Response:
     return json_response({"now": format_timestamp(store.clock.now()), "frozen": store.clock.frozen})
 
 
-def _json_object() -> dict[str, Any]:
-    body = parsing.json_body(request.get_data(cache=True), request.mimetype)
-    if not isinstance(body, dict):
-        raise InvalidRequest("body: must be a JSON object", field="body")
-    return body
-
-
 def _seed_item(kind: str) -> tuple[str, dict[str, Any]]:
     """``(org_id, item)`` from a body ``{"org_id", ...item}``, the item checked as a seed's ``kind``."""
-    body = _json_object()
+    body = json_object_body()
     org_id = body.get("org_id")
     if not isinstance(org_id, str):
         raise InvalidRequest("org_id: is required and must be a string", field="org_id")

@@ -4,7 +4,7 @@ A rule names a route (``list``, ``adjust``, ``log``, ``history`` or ``*``), opti
 method, a kind (``latency``, ``status``, ``disconnect``, ``timeout``) and a schedule:
 every matching request, the next ``times``, every ``every``-th, or with ``probability``
 drawn from ``random.Random(seed)`` (so a run is reproducible). ``times`` also caps
-the other schedules. ``fault_injection`` applies the decisions to requests.
+the other schedules. ``faults.hooks`` applies the decisions to requests.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.api import ENDPOINT_METHODS
 from mockserver.errors import MockUsageError
 
-ROUTE_METHODS = {"list": "GET", "adjust": "POST", "log": "GET", "history": "GET"}
+ROUTE_METHODS = ENDPOINT_METHODS  # a rule's route is an endpoint name
 KINDS = ("latency", "status", "disconnect", "timeout")
 DEFAULT_TIMEOUT_HOLD = 30.0  # a socket "timeout" holds the connection this long, then closes it
 

@@ -1,0 +1,1 @@
+"""Stock alerts (inferred): the crossing rule, webhook delivery, signatures."""

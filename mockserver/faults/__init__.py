@@ -1,0 +1,1 @@
+"""Fault injection: which request a rule hits (``plan``), how the app applies it (``hooks``)."""
