@@ -1,4 +1,4 @@
-"""The retrying POS client against the fake's injected faults (README: "Webhooks and fault injection")."""
+"""The retrying POS client against the fake's injected faults (docs/alerts-and-faults.md)."""
 
 from __future__ import annotations
 

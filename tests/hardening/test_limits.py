@@ -1,6 +1,6 @@
 """Every explicit limit of the fake, at its edge: the last value accepted, the first refused.
 
-The figures are in README.md ("Limits and guarantees"); the header and request-line
+The figures are in docs/limits.md ("Limits and guarantees"); the header and request-line
 limits of the live server are in test_fuzz_wire.py.
 """
 

@@ -1,4 +1,5 @@
-"""The examples under ``examples/`` and the README's "Testing your client" run, so they never rot."""
+"""The examples under ``examples/`` run, and the README's "Testing your client" and docs/pytest-plugin.md
+show them verbatim, so they never rot."""
 
 import re
 from pathlib import Path
@@ -19,14 +20,31 @@ def test_the_examples_pass_with_nothing_but_the_installed_plugin(pytester):
     assert outcomes["passed"] >= written >= 8  # parametrized tests count more than once
 
 
-def test_the_readme_shows_the_examples_verbatim():
-    readme = (ROOT / "README.md").read_text("utf-8")
-    section = readme[readme.index("## Testing your client") :]
+def _python_blocks(text: str) -> list[str]:
+    return re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+
+
+def _section(text: str, heading: str) -> str:
+    section = text[text.index(heading) :]
     following = re.search(r"^## ", section[3:], re.MULTILINE)
-    if following:
-        section = section[: following.start() + 3]
-    blocks = re.findall(r"```python\n(.*?)```", section, re.DOTALL)
+    return section[: following.start() + 3] if following else section
+
+
+def _assert_in_examples(blocks: list[str], where: str) -> None:
     sources = [path.read_text("utf-8") for path in EXAMPLES.glob("*.py")]
-    assert len(blocks) >= 3
     for block in blocks:
-        assert any(block in source for source in sources), f"README block not in examples/:\n{block}"
+        assert any(block in source for source in sources), f"{where} block not in examples/:\n{block}"
+
+
+def test_the_readme_shows_one_fixture_example_verbatim():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    blocks = _python_blocks(_section(readme, "## Testing your client"))
+    assert len(blocks) == 1
+    assert "inventory_mock" in blocks[0]
+    _assert_in_examples(blocks, "README")
+
+
+def test_the_plugin_page_shows_the_examples_verbatim():
+    blocks = _python_blocks((ROOT / "docs" / "pytest-plugin.md").read_text("utf-8"))
+    assert len(blocks) >= 3
+    _assert_in_examples(blocks, "docs/pytest-plugin.md")
