@@ -98,7 +98,7 @@ def _adjust_bodies(journal: Journal, org_id: str, *, accepted: bool) -> list[dic
 
 
 def _product(body: Mapping[str, Any]) -> int:
-    # An accepted body's p1_id is an integer or a string of digits (DESIGN.md).
+    # An accepted body's p1_id is an integer or a string of digits (docs/design.md).
     return int(body["p1_id"])
 
 

@@ -2,7 +2,7 @@
 
 An ``ApiError`` is rendered by the one handler in ``mockserver.http.app`` as
 ``{"error": code, "message": ..., "field"?: ...}`` with its status. ``rule`` names the
-DESIGN.md rule a *client* broke; errors that are business answers (404, 409) have
+docs/design.md rule a *client* broke; errors that are business answers (404, 409) have
 none, so they are never counted as contract violations.
 """
 

@@ -29,7 +29,7 @@ SCHEMA_NAMES = (
 
 def _is_strict_integer(_checker: object, instance: object) -> bool:
     # JSON Schema calls 1.0 an integer; the API's deltas and ids are integers
-    # in the JSON text too (DESIGN.md: "integers (not booleans, not floats)").
+    # in the JSON text too (docs/design.md: "integers (not booleans, not floats)").
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 

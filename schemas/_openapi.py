@@ -84,7 +84,7 @@ def _document() -> dict[str, Any]:
             "title": "Inventory & stock",
             "version": "v2",
             "description": "Org-level stock management. Parts marked x-inferred are decisions "
-            "where the API document is silent (see DESIGN.md). Integers are strict: a number "
+            "where the API document is silent (see docs/design.md). Integers are strict: a number "
             "written with a fraction or exponent (5.0, 5e0) is refused where an integer is expected.",
         },
         "components": {

@@ -74,14 +74,14 @@ def test_no_readme_section_is_longer_than_a_screen() -> None:
 
 
 def test_no_markdown_file_points_outside_the_repository_or_to_a_stale_design_file() -> None:
-    # Only *.md for now: code and schema comments that still say "DESIGN.md" are renamed separately.
+    # Only *.md for now: code and schema comments that still say "docs/design.md" are renamed separately.
     stale = []
     for path in _markdown_files():
         text = path.read_text("utf-8")
         if "../shared/" in text:
             stale.append(f"{path.relative_to(ROOT)}: mentions ../shared/")
         for match in re.finditer(r"DESIGN\.md", text):
-            stale.append(f"{path.relative_to(ROOT)}: mentions DESIGN.md at {match.start()}")
+            stale.append(f"{path.relative_to(ROOT)}: mentions docs/design.md at {match.start()}")
         for link in _LINK.findall(_prose(text)):
             target = link.split("#", 1)[0]
             if target.lower().endswith("design.md") and (path.parent / target).resolve() != ROOT / "docs" / "design.md":

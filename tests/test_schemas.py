@@ -104,7 +104,7 @@ RULE_IDS = (
     "SHAPES",
     "AUDIT",
     "HISTORY",
-)  # DESIGN.md's table
+)  # docs/design.md's table
 
 
 def test_every_documented_rule_quotes_the_api_document() -> None:

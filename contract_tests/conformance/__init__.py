@@ -1,5 +1,5 @@
 """The conformance run: checks any server of the Inventory & stock API against the
-documented rules (DESIGN.md), the kit's own model as the oracle.
+documented rules (docs/design.md), the kit's own model as the oracle.
 
 Run it with ``inventory-mock check --config FILE`` or
 ``pytest --pyargs contract_tests.conformance --inventory-config FILE``.

@@ -1,4 +1,4 @@
-"""The example-based checks, one or more per documented rule (DESIGN.md's table).
+"""The example-based checks, one or more per documented rule (docs/design.md's table).
 
 Each check is strict where the API document is (a named status, a named limit) and
 lenient where it is silent: there any 4xx with a JSON body passes and the status is

@@ -1,5 +1,5 @@
 """The kit's own small model of one product's stock, log and history (the oracle of the
-stateful test). Written from the API document and DESIGN.md, not from the fake.
+stateful test). Written from the API document and docs/design.md, not from the fake.
 
 On-hand stock is known exactly (the list shows it). Incoming stock is not shown
 anywhere, so the model knows it only within bounds, narrowed by what the server

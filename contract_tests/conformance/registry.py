@@ -1,5 +1,5 @@
 """Checks are small functions named after the property they verify, each tagged with
-the documented rule (DESIGN.md id) it enforces, and registered by decorator."""
+the documented rule (docs/design.md id) it enforces, and registered by decorator."""
 
 from __future__ import annotations
 

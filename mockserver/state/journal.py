@@ -19,7 +19,7 @@ def redact(token: str | None) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """A way a request broke the contract: the rule (DESIGN.md id) and what was wrong."""
+    """A way a request broke the contract: the rule (docs/design.md id) and what was wrong."""
 
     rule: str
     message: str

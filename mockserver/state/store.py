@@ -1,6 +1,6 @@
 """State and every behaviour rule of the fake. Knows nothing of HTTP.
 
-Rules (DESIGN.md): tokens, scopes and org isolation; 404 for products outside the
+Rules (docs/design.md): tokens, scopes and org isolation; 404 for products outside the
 org; stock (on-hand and incoming) never below zero; the 200-entry log; history as
 the daily aggregate of the whole log. One lock makes every check-and-write atomic.
 """
@@ -234,7 +234,7 @@ class Store:
     # -- auth -----------------------------------------------------------------------
 
     def authorize(self, token: str | None, org_id: str, scope: str) -> Grant:
-        """Check, in DESIGN.md's order, that ``token`` may use ``scope`` on ``org_id``.
+        """Check, in docs/design.md's order, that ``token`` may use ``scope`` on ``org_id``.
 
         Raises ``Unauthorized`` (no or unknown token), ``Forbidden`` (another org's
         token; an unknown org looks the same), ``InsufficientScope``.

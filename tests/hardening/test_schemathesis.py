@@ -29,7 +29,7 @@ def _config(*, bind_org: bool) -> schemathesis.Config:
 
 
 def _integral_floats_as_ints(value: Any) -> Any:
-    # JSON Schema counts 5.0 as an integer; the fake (DESIGN.md: deltas are integers,
+    # JSON Schema counts 5.0 as an integer; the fake (docs/design.md: deltas are integers,
     # "not floats") rejects it on purpose. tests/hardening/test_limits.py checks that.
     if isinstance(value, float) and value.is_integer() and abs(value) <= 2**53:
         return int(value)
