@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -73,15 +74,25 @@ def test_no_readme_section_is_longer_than_a_screen() -> None:
     assert too_long == {}, f"README sections over {MAX_README_SECTION_LINES} lines: {too_long}"
 
 
-def test_no_markdown_file_points_outside_the_repository_or_to_a_stale_design_file() -> None:
-    # Only *.md for now: code and schema comments that still say "docs/design.md" are renamed separately.
+def _repository_text_files() -> list[Path]:
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    suffixes = {".md", ".py", ".json", ".toml", ".txt", ".cfg", ""}
+    return [ROOT / name for name in tracked.splitlines() if Path(name).suffix in suffixes and (ROOT / name).is_file()]
+
+
+def test_nothing_in_the_repository_points_outside_it_or_to_a_stale_design_file() -> None:
     stale = []
-    for path in _markdown_files():
-        text = path.read_text("utf-8")
+    this_file = Path(__file__).resolve()
+    for path in _repository_text_files():
+        if path.resolve() == this_file:
+            continue
+        text = path.read_text("utf-8", errors="replace")
         if "../shared/" in text:
             stale.append(f"{path.relative_to(ROOT)}: mentions ../shared/")
-        for match in re.finditer(r"DESIGN\.md", text):
-            stale.append(f"{path.relative_to(ROOT)}: mentions docs/design.md at {match.start()}")
+        for match in re.finditer(r"(?<![/\w])DESIGN\.md", text):
+            stale.append(f"{path.relative_to(ROOT)}: mentions DESIGN.md at {match.start()}")
+        if path.suffix != ".md":
+            continue
         for link in _LINK.findall(_prose(text)):
             target = link.split("#", 1)[0]
             if target.lower().endswith("design.md") and (path.parent / target).resolve() != ROOT / "docs" / "design.md":
