@@ -19,11 +19,12 @@ Nothing here imports ``mockserver``: the fake is what the kit tests, not part of
 """
 
 from contract_tests.conformance import checks as _checks  # noqa: F401  # registers the checks
-from contract_tests.conformance.client import Client, Exchange, HttpClient, Request, Response, WsgiClient
+from contract_tests.conformance.client import Client, HttpClient, WsgiClient
 from contract_tests.conformance.config import Target, Tokens, load_target
 from contract_tests.conformance.context import CheckSkipped, Context
 from contract_tests.conformance.errors import ConfigError, ContractViolation, TargetError
 from contract_tests.conformance.registry import CHECKS, Check, check
+from contract_tests.conformance.wire import Exchange, Request, Response
 
 __all__ = [
     "CHECKS",

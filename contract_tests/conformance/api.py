@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import schemas
-from contract_tests.conformance.client import Client, Exchange, Request
+from contract_tests.conformance.client import Client
 from contract_tests.conformance.errors import ContractViolation
+from contract_tests.conformance.wire import Exchange, Request
 
 REASON_PREFIX = "contract-test"
 

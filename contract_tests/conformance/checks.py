@@ -14,12 +14,14 @@ from typing import Any
 
 import schemas
 from contract_tests.conformance import expect
-from contract_tests.conformance.client import Exchange
+from contract_tests.conformance.api import DEFAULT, Token
 from contract_tests.conformance.context import CheckSkipped, Context
+from contract_tests.conformance.model import LOG_CAP
 from contract_tests.conformance.registry import check
+from contract_tests.conformance.wire import Exchange
 
-LOG_CAP = 200  # "Returns up to 200 recent entries"
-DEFAULT_DAYS, MAX_DAYS = 30, 365  # "days 30 365 Lookback period"
+DEFAULT_DAYS = schemas.documented_limits().history_default_days  # "days  Default 30"
+MAX_DAYS = schemas.documented_limits().history_max_days  # "Max 365"
 NO_SUCH_ORG = "contract-test-no-such-org"
 
 Read = Callable[..., Exchange]
@@ -35,7 +37,7 @@ def _reads(ctx: Context, p1_id: int | None = None) -> Iterator[tuple[str, Read]]
 
 def _data(exchange: Exchange, what: str) -> list[Any]:
     """The ``data`` of a read the run relies on (the read_write token must be able to read)."""
-    data: list[Any] = expect.ok("SCOPE-READ", exchange, f"{what} with the read_write token")["data"]
+    data: list[Any] = expect.ok(exchange, f"{what} with the read_write token")["data"]
     return data
 
 
@@ -46,15 +48,26 @@ def _state(ctx: Context) -> tuple[Any, ...]:
     return row["stockquantity"], row["log_entries"], row["last_activity"], log[0]["id"] if log else None
 
 
-def _unchanged(rule: str, ctx: Context, before: tuple[Any, ...], exchange: Exchange, what: str) -> None:
+def _refused_and_unchanged(
+    ctx: Context, body: dict[str, Any], what: str, *, token: Token = DEFAULT, before: tuple[Any, ...] | None = None
+) -> Exchange:
+    """The scenario of every refusal rule: adjust ``body``, expect it refused, then nothing changed.
+
+    ``before``: the state read earlier (several refusals in a row compare with one read).
+    """
+    ctx.start()
+    if before is None:
+        before = _state(ctx)
+    exchange = ctx.api.adjust(body, token=token)
+    expect.rejected(exchange, what, ctx.observed)
     after = _state(ctx)
     expect.that(
-        rule,
         after == before,
-        f"{what} changes nothing",
+        f"{what}: a refused adjust changes nothing",
         exchange,
         detail=f"(stockquantity, log_entries, last_activity, newest log id) went from {before} to {after}",
     )
+    return exchange
 
 
 def _harmless_adjust(ctx: Context, what: str) -> dict[str, Any]:
@@ -81,15 +94,11 @@ def _utc_today() -> date:
 def missing_token_is_rejected(ctx: Context) -> None:
     """Requests without ``Authorization: Bearer <token>`` are refused."""
     for endpoint, read in _reads(ctx):
-        expect.rejected("AUTH", read(token=None), f"{endpoint} without Authorization", ctx.observed)
+        expect.rejected(read(token=None), f"{endpoint} without Authorization", ctx.observed)
         scheme = read(authorization=f"Basic {ctx.target.tokens.read_write}")
-        expect.rejected("AUTH", scheme, f"{endpoint} with a token but not the Bearer scheme", ctx.observed)
+        expect.rejected(scheme, f"{endpoint} with a token but not the Bearer scheme", ctx.observed)
     if ctx.target.allow_writes:
-        ctx.start()
-        before = _state(ctx)
-        exchange = ctx.api.adjust(_harmless_adjust(ctx, "no token"), token=None)
-        expect.rejected("AUTH", exchange, "adjust without Authorization", ctx.observed)
-        _unchanged("AUTH", ctx, before, exchange, "an adjust without a token")
+        _refused_and_unchanged(ctx, _harmless_adjust(ctx, "no token"), "adjust without Authorization", token=None)
 
 
 @check("AUTH")
@@ -97,13 +106,9 @@ def unknown_token_is_rejected(ctx: Context) -> None:
     """A bearer token the server never issued is refused."""
     token = f"contract-test-{uuid.uuid4().hex}"
     for endpoint, read in _reads(ctx):
-        expect.rejected("AUTH", read(token=token), f"{endpoint} with an unknown token", ctx.observed)
+        expect.rejected(read(token=token), f"{endpoint} with an unknown token", ctx.observed)
     if ctx.target.allow_writes:
-        ctx.start()
-        before = _state(ctx)
-        exchange = ctx.api.adjust(_harmless_adjust(ctx, "unknown token"), token=token)
-        expect.rejected("AUTH", exchange, "adjust with an unknown token", ctx.observed)
-        _unchanged("AUTH", ctx, before, exchange, "an adjust with an unknown token")
+        _refused_and_unchanged(ctx, _harmless_adjust(ctx, "unknown token"), "adjust with an unknown token", token=token)
 
 
 # -- SCOPE-READ / SCOPE-WRITE ------------------------------------------------------------
@@ -114,25 +119,22 @@ def reads_need_the_read_scope(ctx: Context) -> None:
     """A token without ``inventory.read`` cannot list, read the log or the history."""
     for endpoint, read in _reads(ctx):
         exchange = read(token=ctx.target.tokens.write_only)
-        expect.rejected("SCOPE-READ", exchange, f"{endpoint} with a token lacking inventory.read", ctx.observed)
+        expect.rejected(exchange, f"{endpoint} with a token lacking inventory.read", ctx.observed)
 
 
 @check("SCOPE-READ", needs=("token_read_only",))
 def read_scope_is_enough_to_read(ctx: Context) -> None:
     """A token with only ``inventory.read`` can list, read the log and the history."""
     for endpoint, read in _reads(ctx):
-        expect.ok("SCOPE-READ", read(token=ctx.target.tokens.read_only), f"{endpoint} with a read-only token")
+        expect.ok(read(token=ctx.target.tokens.read_only), f"{endpoint} with a read-only token")
 
 
 @check("SCOPE-WRITE", needs=("allow_writes", "token_read_only"))
 def adjust_needs_the_write_scope(ctx: Context) -> None:
     """A token without ``inventory.write`` cannot adjust, and its attempt changes nothing."""
-    ctx.start()
-    before = _state(ctx)
     body = {"p1_id": str(ctx.target.product_id), "delta_on_hand": 1, "reason": ctx.reason("read-only token")}
-    exchange = ctx.api.adjust(body, token=ctx.target.tokens.read_only)
-    expect.rejected("SCOPE-WRITE", exchange, "adjust with a token lacking inventory.write", ctx.observed)
-    _unchanged("SCOPE-WRITE", ctx, before, exchange, "a refused adjust")
+    what = "adjust with a token lacking inventory.write"
+    _refused_and_unchanged(ctx, body, what, token=ctx.target.tokens.read_only)
 
 
 @check("SCOPE-WRITE", needs=("allow_writes", "token_write_only"))
@@ -140,7 +142,7 @@ def write_scope_is_enough_to_adjust(ctx: Context) -> None:
     """A token with only ``inventory.write`` can adjust."""
     ctx.start()
     exchange = ctx.api.adjust(_harmless_adjust(ctx, "write-only token"), token=ctx.target.tokens.write_only)
-    expect.ok("SCOPE-WRITE", exchange, "adjust with a write-only token")
+    expect.ok(exchange, "adjust with a write-only token")
 
 
 # -- ORG ------------------------------------------------------------------------------------
@@ -151,7 +153,7 @@ def other_orgs_are_out_of_reach(ctx: Context) -> None:
     """The org's token cannot read an org it does not belong to."""
     for endpoint, read in _reads(ctx):
         exchange = read(org_id=NO_SUCH_ORG)
-        expect.rejected("ORG", exchange, f"{endpoint} of an org the token does not belong to", ctx.observed)
+        expect.rejected(exchange, f"{endpoint} of an org the token does not belong to", ctx.observed)
 
 
 @check("ORG", needs=("token_other_org",))
@@ -159,23 +161,18 @@ def other_org_token_is_rejected(ctx: Context) -> None:
     """A valid token of another org cannot read (or adjust) this org's inventory."""
     for endpoint, read in _reads(ctx):
         exchange = read(token=ctx.target.tokens.other_org)
-        expect.rejected("ORG", exchange, f"{endpoint} with another org's token", ctx.observed)
+        expect.rejected(exchange, f"{endpoint} with another org's token", ctx.observed)
     if ctx.target.allow_writes:
-        ctx.start()
-        before = _state(ctx)
         body = {"p1_id": str(ctx.target.product_id), "delta_on_hand": 1, "reason": ctx.reason("other org's token")}
-        exchange = ctx.api.adjust(body, token=ctx.target.tokens.other_org)
-        expect.rejected("ORG", exchange, "adjust with another org's token", ctx.observed)
-        _unchanged("ORG", ctx, before, exchange, "an adjust with another org's token")
+        _refused_and_unchanged(ctx, body, "adjust with another org's token", token=ctx.target.tokens.other_org)
 
 
 @check("ORG", needs=("foreign_product_id",))
 def foreign_product_is_not_listed(ctx: Context) -> None:
     """The list shows only the org's own products."""
     exchange = ctx.api.list()
-    ids = [item["p1_id"] for item in expect.ok("ORG", exchange, "list")["data"]]
+    ids = [item["p1_id"] for item in expect.ok(exchange, "list")["data"]]
     expect.that(
-        "ORG",
         ctx.target.foreign_product_id not in ids,
         f"the list of org {ctx.target.org_id!r} does not show product {ctx.target.foreign_product_id} of another org",
         exchange,
@@ -189,12 +186,12 @@ def foreign_product_is_not_listed(ctx: Context) -> None:
 def unknown_product_is_404(ctx: Context) -> None:
     """Log and history of a product that is not in the org's inventory answer 404."""
     p1_id = _unknown_product(ctx)
-    expect.rejected("NOT-FOUND", ctx.api.log(p1_id), "log of a product not in the org", ctx.observed, status=404)
+    expect.rejected(ctx.api.log(p1_id), "log of a product not in the org", ctx.observed, status=404)
     exchange = ctx.api.history(p1_id)
-    expect.rejected("NOT-FOUND", exchange, "history of a product not in the org", ctx.observed, status=404)
+    expect.rejected(exchange, "history of a product not in the org", ctx.observed, status=404)
     if ctx.target.allow_writes:
         body = {"p1_id": str(p1_id), "delta_on_hand": 0, "reason": ctx.reason("unknown product")}
-        expect.rejected("NOT-FOUND", ctx.api.adjust(body), "adjust of a product not in the org", ctx.observed)
+        expect.rejected(ctx.api.adjust(body), "adjust of a product not in the org", ctx.observed)
 
 
 @check("NOT-FOUND", needs=("foreign_product_id",))
@@ -202,9 +199,9 @@ def foreign_product_is_404(ctx: Context) -> None:
     """Log and history of another org's product answer 404 (it is not in this org's inventory)."""
     p1_id = ctx.target.foreign_product_id
     assert p1_id is not None
-    expect.rejected("NOT-FOUND", ctx.api.log(p1_id), "log of another org's product", ctx.observed, status=404)
+    expect.rejected(ctx.api.log(p1_id), "log of another org's product", ctx.observed, status=404)
     exchange = ctx.api.history(p1_id)
-    expect.rejected("NOT-FOUND", exchange, "history of another org's product", ctx.observed, status=404)
+    expect.rejected(exchange, "history of another org's product", ctx.observed, status=404)
 
 
 # -- NON-NEGATIVE ---------------------------------------------------------------------------
@@ -217,9 +214,7 @@ def on_hand_cannot_go_below_zero(ctx: Context) -> None:
     before = _state(ctx)
     stock = before[0]
     body = {"p1_id": str(ctx.target.product_id), "delta_on_hand": -(stock + 1), "reason": ctx.reason("below zero")}
-    exchange = ctx.api.adjust(body)
-    expect.rejected("NON-NEGATIVE", exchange, "adjust taking on-hand stock below zero", ctx.observed)
-    _unchanged("NON-NEGATIVE", ctx, before, exchange, "a refused below-zero adjust")
+    _refused_and_unchanged(ctx, body, "adjust taking on-hand stock below zero", before=before)
 
 
 @check("NON-NEGATIVE", needs=("allow_writes",))
@@ -229,8 +224,6 @@ def incoming_cannot_go_below_zero(ctx: Context) -> None:
     Incoming stock is not in the list, so the check removes 10^9 of it, which no
     product of a real inventory has.
     """
-    ctx.start()
-    before = _state(ctx)
     for on_hand in (0, 1):
         body = {
             "p1_id": str(ctx.target.product_id),
@@ -238,9 +231,7 @@ def incoming_cannot_go_below_zero(ctx: Context) -> None:
             "delta_incoming": -(10**9),
             "reason": ctx.reason("incoming below zero"),
         }
-        exchange = ctx.api.adjust(body)
-        expect.rejected("NON-NEGATIVE", exchange, "adjust taking incoming stock below zero", ctx.observed)
-        _unchanged("NON-NEGATIVE", ctx, before, exchange, "a refused below-zero adjust (incoming)")
+        _refused_and_unchanged(ctx, body, "adjust taking incoming stock below zero")
 
 
 # -- REASON -----------------------------------------------------------------------------------
@@ -249,21 +240,13 @@ def incoming_cannot_go_below_zero(ctx: Context) -> None:
 @check("REASON", needs=("allow_writes",))
 def reason_is_required(ctx: Context) -> None:
     """An adjust without ``reason`` is refused and changes nothing."""
-    ctx.start()
-    before = _state(ctx)
-    exchange = ctx.api.adjust({"p1_id": str(ctx.target.product_id), "delta_on_hand": 1})
-    expect.rejected("REASON", exchange, "adjust without reason", ctx.observed)
-    _unchanged("REASON", ctx, before, exchange, "an adjust without reason")
+    _refused_and_unchanged(ctx, {"p1_id": str(ctx.target.product_id), "delta_on_hand": 1}, "adjust without reason")
 
 
 @check("REASON", needs=("allow_writes",))
 def p1_id_is_required(ctx: Context) -> None:
     """An adjust without ``p1_id`` is refused."""
-    ctx.start()
-    before = _state(ctx)
-    exchange = ctx.api.adjust({"delta_on_hand": 0, "reason": ctx.reason("no p1_id")})
-    expect.rejected("REASON", exchange, "adjust without p1_id", ctx.observed)
-    _unchanged("REASON", ctx, before, exchange, "an adjust without p1_id")
+    _refused_and_unchanged(ctx, {"delta_on_hand": 0, "reason": ctx.reason("no p1_id")}, "adjust without p1_id")
 
 
 # -- LOG-CAP ----------------------------------------------------------------------------------
@@ -273,8 +256,8 @@ def p1_id_is_required(ctx: Context) -> None:
 def log_has_at_most_200_entries(ctx: Context) -> None:
     """The log never returns more than 200 entries."""
     exchange = ctx.api.log(ctx.target.product_id)
-    entries = expect.ok("LOG-CAP", exchange, "log")["data"]
-    expect.that("LOG-CAP", len(entries) <= LOG_CAP, f"the log has at most {LOG_CAP} entries", exchange)
+    entries = expect.ok(exchange, "log")["data"]
+    expect.that(len(entries) <= LOG_CAP, f"the log has at most {LOG_CAP} entries", exchange)
 
 
 @check("LOG-CAP", needs=("allow_writes",))
@@ -289,13 +272,12 @@ def log_returns_the_newest_200(ctx: Context) -> None:
             "delta_on_hand": 1 if i % 2 == 0 else -1,
             "reason": ctx.reason(f"log cap {i}"),
         }
-        created.append(expect.ok("LOG-CAP", ctx.api.adjust(body), "adjust")["id"])
+        created.append(expect.ok(ctx.api.adjust(body), "adjust")["id"])
     exchange = ctx.api.log(ctx.target.product_id)
-    entries = expect.ok("LOG-CAP", exchange, "log")["data"]
+    entries = expect.ok(exchange, "log")["data"]
     ids = [e["id"] for e in entries]
     wanted = (created[::-1] + earlier)[:LOG_CAP]
     expect.that(
-        "LOG-CAP",
         len(ids) == LOG_CAP,
         f"with more than {LOG_CAP} entries the log returns exactly {LOG_CAP}",
         exchange,
@@ -303,7 +285,6 @@ def log_returns_the_newest_200(ctx: Context) -> None:
     )
     first_wrong = next((i for i, (a, b) in enumerate(zip(ids, wanted, strict=False)) if a != b), None)
     expect.that(
-        "LOG-CAP",
         first_wrong is None,
         "the log returns the newest entries, newest first (ids of the run's adjusts in reverse order)",
         exchange,
@@ -311,7 +292,7 @@ def log_returns_the_newest_200(ctx: Context) -> None:
         f"expected {wanted[first_wrong] if first_wrong is not None else ''!r}",
     )
     stamps = [_moment(e["created_at"]) for e in entries]
-    expect.that("LOG-CAP", stamps == sorted(stamps, reverse=True), "created_at never increases down the log", exchange)
+    expect.that(stamps == sorted(stamps, reverse=True), "created_at never increases down the log", exchange)
 
 
 # -- DAYS -------------------------------------------------------------------------------------
@@ -323,12 +304,11 @@ def history_days_defaults_to_30(ctx: Context) -> None:
     for _attempt in range(2):  # a write between the two reads (not ours) would differ them
         default = ctx.api.history(ctx.target.product_id)
         thirty = ctx.api.history(ctx.target.product_id, DEFAULT_DAYS)
-        expect.ok("DAYS", default, "history without days")
-        expect.ok("DAYS", thirty, "history?days=30")
+        expect.ok(default, "history without days")
+        expect.ok(thirty, "history?days=30")
         if default.response.json() == thirty.response.json():
             return
     expect.that(
-        "DAYS",
         False,
         "history without days answers as days=30",
         default,
@@ -339,18 +319,17 @@ def history_days_defaults_to_30(ctx: Context) -> None:
 @check("DAYS")
 def history_days_max_is_365(ctx: Context) -> None:
     """``days=365`` is answered; a larger ``days`` is refused or clamped to 365, never a longer window."""
-    expect.ok("DAYS", ctx.api.history(ctx.target.product_id, MAX_DAYS), "history?days=365")
+    expect.ok(ctx.api.history(ctx.target.product_id, MAX_DAYS), "history?days=365")
     oldest = _utc_today() - timedelta(days=MAX_DAYS)  # one day of slack for the server's clock
     for days in (MAX_DAYS + 1, 2 * MAX_DAYS):
         exchange = ctx.api.history(ctx.target.product_id, days)
         if not 200 <= exchange.response.status < 300:
-            expect.rejected("DAYS", exchange, f"history?days={days}", ctx.observed)
+            expect.rejected(exchange, f"history?days={days}", ctx.observed)
             ctx.observed.note(f"history?days={days}", "refused")
             continue
         ctx.observed.note(f"history?days={days}", "answered (clamped to 365 days?)")
         dates = [date.fromisoformat(item["date"]) for item in exchange.response.json()["data"]]
         expect.that(
-            "DAYS",
             all(day >= oldest for day in dates),
             f"days={days} is refused or clamped: no day older than a 365-day window comes back",
             exchange,
@@ -358,7 +337,7 @@ def history_days_max_is_365(ctx: Context) -> None:
         )
     for days in ("0", "-1", "abc"):
         seen = ctx.api.history(ctx.target.product_id, days)
-        expect.that("DAYS", seen.response.status < 500, f"history?days={days} is answered without a server error", seen)
+        expect.that(seen.response.status < 500, f"history?days={days} is answered without a server error", seen)
         ctx.observed.status(f"history?days={days}", seen.response.status)
 
 
@@ -369,7 +348,7 @@ def history_days_max_is_365(ctx: Context) -> None:
 def list_matches_its_schema(ctx: Context) -> None:
     """The list body matches ``inventory-list-response`` and shows the configured product."""
     exchange = ctx.api.list()
-    ids = [item["p1_id"] for item in expect.ok("SHAPES", exchange, "list")["data"]]
+    ids = [item["p1_id"] for item in expect.ok(exchange, "list")["data"]]
     ctx.product_row(exchange)
     ctx.observed.note("list order", _order(ids, "p1_id"))
 
@@ -378,7 +357,7 @@ def list_matches_its_schema(ctx: Context) -> None:
 def log_matches_its_schema(ctx: Context) -> None:
     """The log body matches ``log-response``."""
     exchange = ctx.api.log(ctx.target.product_id)
-    stamps = [_moment(e["created_at"]) for e in expect.ok("SHAPES", exchange, "log")["data"]]
+    stamps = [_moment(e["created_at"]) for e in expect.ok(exchange, "log")["data"]]
     ctx.observed.note("log order", _order(stamps[::-1], "created_at", reverse=True))
 
 
@@ -386,7 +365,7 @@ def log_matches_its_schema(ctx: Context) -> None:
 def history_matches_its_schema(ctx: Context) -> None:
     """The history body matches ``history-response``."""
     exchange = ctx.api.history(ctx.target.product_id, MAX_DAYS)
-    dates = [item["date"] for item in expect.ok("SHAPES", exchange, "history")["data"]]
+    dates = [item["date"] for item in expect.ok(exchange, "history")["data"]]
     ctx.observed.note("history order", _order(dates, "date"))
 
 
@@ -402,7 +381,7 @@ def errors_are_4xx_with_a_json_body(ctx: Context) -> None:
     for what, exchange in cases:
         if 200 <= exchange.response.status < 300:
             continue  # accepting it breaks another rule, which its own check reports
-        expect.rejected("SHAPES", exchange, what, ctx.observed)
+        expect.rejected(exchange, what, ctx.observed)
         body = exchange.response.json()
         shapes[what] = {
             "keys": sorted(body) if isinstance(body, dict) else type(body).__name__,
@@ -440,20 +419,19 @@ def adjust_is_logged_with_its_fields(ctx: Context) -> None:
         "metadata": {"pos_ref": f"TX-{marker}", "nested": {"items": [1, "two", None, True, 2.5]}},
     }
     adjusted = ctx.api.adjust(body)
-    entry_id = expect.ok("AUDIT", adjusted, "adjust")["id"]
+    entry_id = expect.ok(adjusted, "adjust")["id"]
     exchange = ctx.api.log(ctx.target.product_id)
-    entries = expect.ok("AUDIT", exchange, "log")["data"]
-    expect.that("AUDIT", bool(entries) and entries[0]["id"] == entry_id, "the new entry heads the log", exchange)
+    entries = expect.ok(exchange, "log")["data"]
+    expect.that(bool(entries) and entries[0]["id"] == entry_id, "the new entry heads the log", exchange)
     entry = entries[0]
     for name in ("delta_on_hand", "delta_incoming", "reason", "shop_id", "metadata"):
         expect.that(
-            "AUDIT",
             entry.get(name) == body[name],
             f"the log entry carries the adjust's {name}",
             exchange,
             detail=f"{name} = {entry.get(name, '<absent>')!r}, sent {body[name]!r}",
         )
-    expect.that("AUDIT", entry["p1_id"] == ctx.target.product_id, "the log entry names the product", exchange)
+    expect.that(entry["p1_id"] == ctx.target.product_id, "the log entry names the product", exchange)
     listed = ctx.api.list()
     after = ctx.product_row(listed)
     for name, wanted in (
@@ -462,7 +440,6 @@ def adjust_is_logged_with_its_fields(ctx: Context) -> None:
         ("last_activity", entry["created_at"]),
     ):
         expect.that(
-            "AUDIT",
             after[name] == wanted,
             f"the list's {name} follows the adjust",
             listed,
@@ -490,7 +467,7 @@ def history_is_the_daily_sum_of_the_log(ctx: Context) -> None:
     """
     log = _data(ctx.api.log(ctx.target.product_id), "log")
     exchange = ctx.api.history(ctx.target.product_id, MAX_DAYS)
-    history = _days(expect.ok("HISTORY", exchange, "history?days=365")["data"])
+    history = _days(expect.ok(exchange, "history?days=365")["data"])
     totals: dict[str, list[int]] = {}
     for entry in log:
         day = totals.setdefault(entry["created_at"][:10], [0, 0, 0])
@@ -507,7 +484,6 @@ def history_is_the_daily_sum_of_the_log(ctx: Context) -> None:
         if day == partial:
             counted = history.get(day, (0, 0, 0))[2]
             expect.that(
-                "HISTORY",
                 counted >= totals[day][2],
                 f"history's {day} counts at least the {totals[day][2]} entries the log shows for that day",
                 exchange,
@@ -516,7 +492,6 @@ def history_is_the_daily_sum_of_the_log(ctx: Context) -> None:
             continue
         wanted = tuple(totals[day]) if day in totals else None
         expect.that(
-            "HISTORY",
             history.get(day) == wanted,
             f"history's {day} is the sum of that day's log entries",
             exchange,
@@ -540,11 +515,11 @@ def history_follows_adjusts(ctx: Context) -> None:
             "delta_incoming": incoming,
             "reason": ctx.reason(f"history {i}"),
         }
-        ids.add(expect.ok("HISTORY", ctx.api.adjust(body), "adjust")["id"])
+        ids.add(expect.ok(ctx.api.adjust(body), "adjust")["id"])
     log = _data(ctx.api.log(ctx.target.product_id), "log")
     days = {e["created_at"][:10] for e in log if e["id"] in ids}
     exchange = ctx.api.history(ctx.target.product_id, 2)
-    after = _days(expect.ok("HISTORY", exchange, "history?days=2")["data"])
+    after = _days(expect.ok(exchange, "history?days=2")["data"])
     if len(days) != 1:  # the run crossed midnight (UTC): the day totals are not comparable
         ctx.observed.note("history check crossed midnight", sorted(days))
         return
@@ -552,7 +527,6 @@ def history_follows_adjusts(ctx: Context) -> None:
     old = before.get(day, (0, 0, 0))
     wanted = (old[0] + 1, old[1] + 5, old[2] + len(deltas))
     expect.that(
-        "HISTORY",
         after.get(day) == wanted,
         f"history's {day} grows by the run's adjusts",
         exchange,

@@ -6,23 +6,7 @@ import argparse
 import os
 import sys
 
-from contract_tests.conformance.config import SETTINGS, ConfigError, load_target
-
-HELP = {
-    "base_url": "base URL of the server, e.g. https://staging.example.com",
-    "org_id": "the org the tokens belong to",
-    "product_id": "a product of the org that the run may adjust",
-    "foreign_product_id": "a p1_id that is NOT in the org (optional)",
-    "allow_writes": "let the run adjust product_id (its stock is restored at the end)",
-    "token_read_write": "token with inventory.read + inventory.write (required)",
-    "token_read_only": "token with only inventory.read (optional: scope checks)",
-    "token_write_only": "token with only inventory.write (optional: scope checks)",
-    "token_other_org": "a valid token of another org (optional: org checks)",
-    "rate_limit": "max requests a second, 0 = no cap (default 10; no cap on loopback)",
-    "max_examples": "stateful test: random sequences to try (default 10)",
-    "max_steps": "stateful test: steps per sequence (default 20)",
-    "timeout": "seconds to wait for each answer (default 30)",
-}
+from contract_tests.conformance.config import HELP, SETTINGS, ConfigError, load_target
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -7,89 +7,17 @@ against a base URL, at most ``rate_limit`` requests a second, waiting out 429s.
 from __future__ import annotations
 
 import email.utils
-import json
-import shlex
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
-from urllib.parse import urlencode
 
+from contract_tests.conformance.config import DEFAULT_TIMEOUT
 from contract_tests.conformance.errors import TargetError
+from contract_tests.conformance.wire import Request, Response
 
 MAX_RETRY_AFTER = 60.0  # seconds: a longer wait is reported instead of slept through
 MAX_RETRIES = 5
-
-
-def redact(token: str) -> str:
-    """A token cut to a prefix that tells tokens apart without disclosing them."""
-    return token[:4] + "…" if len(token) > 8 else "…"
-
-
-@dataclass(frozen=True)
-class Request:
-    """One API request: method, path under the base URL, query, headers, JSON body."""
-
-    method: str
-    path: str
-    query: Mapping[str, str] = field(default_factory=dict)
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: bytes | None = None
-    base_url: str = ""
-
-    @property
-    def url(self) -> str:
-        query = f"?{urlencode(self.query)}" if self.query else ""
-        return f"{self.base_url.rstrip('/')}{self.path}{query}"
-
-    def curl(self) -> str:
-        """The request as a curl command, the bearer token cut to a prefix."""
-        parts = ["curl", "-X", self.method, self.url]
-        for name, value in self.headers.items():
-            if name.lower() == "authorization" and value.lower().startswith("bearer "):
-                value = "Bearer " + redact(value[7:])
-            parts += ["-H", f"{name}: {value}"]
-        if self.body is not None:
-            parts += ["--data", self.body.decode("utf-8", "replace")]
-        return " ".join(shlex.quote(part) for part in parts)
-
-
-@dataclass(frozen=True)
-class Response:
-    """What the target answered."""
-
-    status: int
-    headers: Mapping[str, str]
-    content: bytes
-
-    @property
-    def text(self) -> str:
-        return self.content.decode("utf-8", "replace")
-
-    def json(self) -> Any:
-        """The body as JSON (parsed once; do not modify it), or ``None`` when it is not JSON."""
-        return self._parsed[0]
-
-    @property
-    def is_json(self) -> bool:
-        return self._parsed[1]
-
-    @cached_property
-    def _parsed(self) -> tuple[Any, bool]:
-        try:
-            return json.loads(self.content), True
-        except (ValueError, UnicodeDecodeError):
-            return None, False
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """A request and its response."""
-
-    request: Request
-    response: Response
 
 
 class Client(Protocol):
@@ -131,7 +59,7 @@ class WsgiClient:
 class HttpClient:
     """``requests`` against ``base_url``: a request-rate cap and polite 429 handling."""
 
-    def __init__(self, base_url: str, *, rate_limit: float = 0.0, timeout: float = 30.0) -> None:
+    def __init__(self, base_url: str, *, rate_limit: float = 0.0, timeout: float = DEFAULT_TIMEOUT) -> None:
         import requests
 
         self.base_url = base_url.rstrip("/")

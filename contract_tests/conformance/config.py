@@ -22,24 +22,30 @@ TOKEN_ROLES = ("read_write", "read_only", "write_only", "other_org")
 DEFAULT_REMOTE_RATE_LIMIT = 10.0  # requests a second against anything but loopback
 DEFAULT_MAX_EXAMPLES = 10
 DEFAULT_MAX_STEPS = 20
+DEFAULT_TIMEOUT = 30.0  # seconds to wait for each answer
 
-# setting -> (type, what enables it); the CLI option is --setting-with-dashes,
-# the pytest option --inventory-..., the env var INVENTORY_SETTING.
-SETTINGS: dict[str, type] = {
-    "base_url": str,
-    "org_id": str,
-    "product_id": int,
-    "foreign_product_id": int,
-    "allow_writes": bool,
-    "token_read_write": str,
-    "token_read_only": str,
-    "token_write_only": str,
-    "token_other_org": str,
-    "rate_limit": float,
-    "max_examples": int,
-    "max_steps": int,
-    "timeout": float,
+# setting -> (type, help). The CLI option is --setting-with-dashes, the pytest option
+# --inventory-..., the env var INVENTORY_SETTING, the TOML key the setting itself.
+_TABLE: dict[str, tuple[type, str]] = {
+    "base_url": (str, "base URL of the server (its root, without /api/v2/public), e.g. https://staging.example.com"),
+    "org_id": (str, "the org the tokens belong to"),
+    "product_id": (int, "a product of the org that the run may adjust"),
+    "foreign_product_id": (int, "a p1_id that is NOT in the org (enables more ORG/NOT-FOUND checks)"),
+    "allow_writes": (bool, "let the run adjust product_id (its stock is restored at the end)"),
+    "token_read_write": (str, "token with inventory.read and inventory.write (required)"),
+    "token_read_only": (str, "token with only inventory.read (enables scope checks)"),
+    "token_write_only": (str, "token with only inventory.write (enables scope checks)"),
+    "token_other_org": (str, "a valid token of another org (enables ORG checks)"),
+    "rate_limit": (
+        float,
+        f"max requests a second, 0: no cap (default {DEFAULT_REMOTE_RATE_LIMIT:g}; none on loopback)",
+    ),
+    "max_examples": (int, f"stateful test: random sequences to try (default {DEFAULT_MAX_EXAMPLES})"),
+    "max_steps": (int, f"stateful test: steps per sequence (default {DEFAULT_MAX_STEPS})"),
+    "timeout": (float, f"seconds to wait for each answer (default {DEFAULT_TIMEOUT:g})"),
 }
+SETTINGS: dict[str, type] = {name: kind for name, (kind, _help) in _TABLE.items()}
+HELP: dict[str, str] = {name: text for name, (_kind, text) in _TABLE.items()}
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ class Target:
     rate_limit: float = 0.0
     max_examples: int = DEFAULT_MAX_EXAMPLES
     max_steps: int = DEFAULT_MAX_STEPS
-    timeout: float = 30.0
+    timeout: float = DEFAULT_TIMEOUT
 
     def describe(self) -> dict[str, Any]:
         """The target for the report: no token, only which roles were given."""
@@ -191,7 +197,7 @@ def _build(merged: dict[str, Any]) -> Target:
             raise ConfigError(f"{setting}: must be at least 1 (got {merged[setting]})")
     rate_limit = merged.get("rate_limit")
     if rate_limit is None:
-        rate_limit = 0.0 if _is_loopback(parts.hostname) else DEFAULT_REMOTE_RATE_LIMIT
+        rate_limit = 0.0 if is_loopback(parts.hostname) else DEFAULT_REMOTE_RATE_LIMIT
     if rate_limit < 0:
         raise ConfigError(f"rate_limit: must be >= 0 requests a second, 0 for no cap (got {rate_limit})")
     return Target(
@@ -209,11 +215,12 @@ def _build(merged: dict[str, Any]) -> Target:
         rate_limit=rate_limit,
         max_examples=merged.get("max_examples") or DEFAULT_MAX_EXAMPLES,
         max_steps=merged.get("max_steps") or DEFAULT_MAX_STEPS,
-        timeout=merged.get("timeout") or 30.0,
+        timeout=merged.get("timeout") or DEFAULT_TIMEOUT,
     )
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine (``localhost`` or a loopback address)."""
     if host == "localhost":
         return True
     try:

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contract_tests.conformance.api import REASON_PREFIX, Api, Ledger, Observed
-from contract_tests.conformance.client import Client, Exchange
+from contract_tests.conformance.client import Client
 from contract_tests.conformance.config import Target, where_to_set
 from contract_tests.conformance.errors import ConfigError, ContractViolation
+from contract_tests.conformance.wire import Exchange
 
 
 class CheckSkipped(Exception):

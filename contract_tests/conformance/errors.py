@@ -8,7 +8,7 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from contract_tests.conformance.client import Exchange
+    from contract_tests.conformance.wire import Exchange
 
 MAX_BODY_SHOWN = 2000
 

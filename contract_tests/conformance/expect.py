@@ -1,24 +1,32 @@
-"""Assertions of the checks: each raises ``ContractViolation`` naming its rule."""
+"""Assertions of the checks: each raises ``ContractViolation`` naming its rule.
+
+The rule is the running check's (``registry.current_rule``), named once in its
+decorator; the stateful test, which covers several rules, passes ``rule=``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from contract_tests.conformance.api import Observed
-from contract_tests.conformance.client import Exchange
 from contract_tests.conformance.errors import ContractViolation
+from contract_tests.conformance.registry import current_rule
+from contract_tests.conformance.wire import Exchange
 
 
-def ok(rule: str, exchange: Exchange, what: str) -> Any:
+def ok(exchange: Exchange, what: str, *, rule: str | None = None) -> Any:
     """``what`` must succeed (2xx); returns the JSON body."""
     if not 200 <= exchange.response.status < 300:
-        raise ContractViolation(rule, f"{what}: expected a 2xx answer", exchange)
+        raise ContractViolation(rule or current_rule(), f"{what}: expected a 2xx answer", exchange)
     return exchange.response.json()
 
 
-def rejected(rule: str, exchange: Exchange, what: str, observed: Observed, *, status: int | None = None) -> None:
+def rejected(
+    exchange: Exchange, what: str, observed: Observed, *, status: int | None = None, rule: str | None = None
+) -> None:
     """``what`` must be refused: with ``status`` where the document names one, else any 4xx
     with a JSON body (the status seen is recorded as observed under ``what``)."""
+    rule = rule or current_rule()
     seen = exchange.response.status
     if status is not None:
         if seen != status:
@@ -30,7 +38,9 @@ def rejected(rule: str, exchange: Exchange, what: str, observed: Observed, *, st
         raise ContractViolation(rule, f"{what}: expected the {seen} answer to have a JSON body", exchange)
 
 
-def that(rule: str, condition: bool, expected: str, exchange: Exchange | None = None, detail: str = "") -> None:
+def that(
+    condition: bool, expected: str, exchange: Exchange | None = None, detail: str = "", *, rule: str | None = None
+) -> None:
     """``condition`` must hold."""
     if not condition:
-        raise ContractViolation(rule, expected, exchange, detail=detail)
+        raise ContractViolation(rule or current_rule(), expected, exchange, detail=detail)

@@ -12,10 +12,10 @@ from hypothesis.errors import Flaky
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from contract_tests.conformance import expect
-from contract_tests.conformance.client import Exchange
 from contract_tests.conformance.context import Context
 from contract_tests.conformance.errors import ContractViolation
-from contract_tests.conformance.model import Entry, StockModel
+from contract_tests.conformance.model import LOG_CAP, Entry, StockModel
+from contract_tests.conformance.wire import Exchange
 
 ON_HAND_MOVES = ("below zero", "to zero", "down", "up", "none")
 INCOMING_MOVES = ("down", "up", "none", "far below zero")
@@ -109,11 +109,11 @@ class StockMachine(RuleBasedStateMachine):
         verdict = self.model.verdict(delta_on_hand, delta_incoming)
         accepted = 200 <= exchange.response.status < 300
         if verdict is False:
-            expect.rejected("NON-NEGATIVE", exchange, "adjust taking stock below zero", self.ctx.observed)
+            expect.rejected(exchange, "adjust taking stock below zero", self.ctx.observed, rule="NON-NEGATIVE")
         elif verdict is True:
-            expect.ok("NON-NEGATIVE", exchange, f"adjust keeping stock >= 0 ({json.dumps(body)})")
+            expect.ok(exchange, f"adjust keeping stock >= 0 ({json.dumps(body)})", rule="NON-NEGATIVE")
         elif not accepted:
-            expect.rejected("NON-NEGATIVE", exchange, "adjust taking stock below zero", self.ctx.observed)
+            expect.rejected(exchange, "adjust taking stock below zero", self.ctx.observed, rule="NON-NEGATIVE")
         if accepted:
             entry = Entry(
                 exchange.response.json()["id"], delta_on_hand, delta_incoming, body["reason"], shop_id, metadata
@@ -128,16 +128,16 @@ class StockMachine(RuleBasedStateMachine):
 
     def _read_log(self) -> None:
         exchange = self._call(self.api.log(self.product))
-        entries = expect.ok("AUDIT", exchange, "log")["data"]
+        entries = expect.ok(exchange, "log", rule="AUDIT")["data"]
         ids = [e["id"] for e in entries]
         wanted = self.model.expected_log()
-        rule_id = "LOG-CAP" if len(wanted) >= 200 and ids[:1] == wanted[:1] else "AUDIT"
+        rule_id = "LOG-CAP" if len(wanted) >= LOG_CAP and ids[:1] == wanted[:1] else "AUDIT"
         expect.that(
-            rule_id,
             ids == wanted,
             "the log lists the accepted adjusts, newest first",
             exchange,
             detail=f"ids {ids[:6]}..., expected {wanted[:6]}...",
+            rule=rule_id,
         )
         by_id = {e["id"]: e for e in entries}
         for entry in self.model.entries:
@@ -148,11 +148,11 @@ class StockMachine(RuleBasedStateMachine):
             sent = (entry.delta_on_hand, entry.delta_incoming, entry.reason, entry.shop_id, entry.metadata)
             got = (seen["delta_on_hand"], seen["delta_incoming"], seen["reason"], seen["shop_id"], seen.get("metadata"))
             expect.that(
-                "AUDIT",
                 got == sent,
                 "the log entry carries the adjust's fields",
                 exchange,
                 detail=f"entry {entry.id}: {got}, sent {sent}",
+                rule="AUDIT",
             )
 
     @rule(days=st.sampled_from([None, 1, 2, 30, 365]))
@@ -164,16 +164,16 @@ class StockMachine(RuleBasedStateMachine):
         exchange = self._call(self.api.history(self.product, days))
         items = {
             i["date"]: (i["delta_on_hand"], i["delta_incoming"], i["entries"])
-            for i in expect.ok("HISTORY", exchange, "history")["data"]
+            for i in expect.ok(exchange, "history", rule="HISTORY")["data"]
         }
         for day in sorted({e.day for e in self.model.entries if e.day}):
             wanted = self.model.expected_day(day)
             expect.that(
-                "HISTORY",
                 items.get(day) == wanted,
                 f"history's {day} adds up the log entries of that day",
                 exchange,
                 detail=f"{items.get(day)}, expected {wanted} (on-hand, incoming, entries)",
+                rule="HISTORY",
             )
 
     @invariant()
@@ -187,20 +187,20 @@ class StockMachine(RuleBasedStateMachine):
         wanted = (self.model.on_hand, self.model.log_entries)
         rule_id = "NON-NEGATIVE" if row["stockquantity"] < 0 else "AUDIT"
         expect.that(
-            rule_id,
             got == wanted,
             "the list's stockquantity and log_entries follow the accepted adjusts",
             exchange,
             detail=f"(stockquantity, log_entries) = {got}, expected {wanted}",
+            rule=rule_id,
         )
         last = self.model.last_activity()
         if last is not None:
             expect.that(
-                "AUDIT",
                 row["last_activity"] == last,
                 "last_activity is the newest entry's created_at",
                 exchange,
                 detail=f"{row['last_activity']!r}, expected {last!r}",
+                rule="AUDIT",
             )
 
 

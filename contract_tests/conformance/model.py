@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-LOG_CAP = 200
+import schemas
+
+LOG_CAP = schemas.documented_limits().log_cap  # "Returns up to 200 recent entries"
 # A product of a real inventory never has 10^9 incoming: the upper bound the model
 # starts from (see the check incoming_cannot_go_below_zero).
 INCOMING_CEILING = 10**9 - 1

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from contract_tests.conformance.config import SETTINGS, ConfigError, Target, is_configured, load_target
+from contract_tests.conformance.config import HELP, SETTINGS, ConfigError, Target, is_configured, load_target
 
 if TYPE_CHECKING:
     from contract_tests.conformance.context import Context
@@ -27,21 +27,6 @@ NOT_CONFIGURED = (
     "no target configured: give --inventory-config FILE, or --inventory-base-url URL "
     "(or INVENTORY_BASE_URL) with the other --inventory-* settings"
 )
-HELP = {
-    "base_url": "base URL of the server to check, e.g. https://staging.example.com",
-    "org_id": "org the tokens belong to",
-    "product_id": "a product of the org the run may adjust",
-    "foreign_product_id": "a p1_id that is NOT in the org (enables more ORG/NOT-FOUND checks)",
-    "allow_writes": "let the run adjust product_id (restored at the end)",
-    "token_read_write": "token with inventory.read and inventory.write (required)",
-    "token_read_only": "token with only inventory.read (enables scope checks)",
-    "token_write_only": "token with only inventory.write (enables scope checks)",
-    "token_other_org": "valid token of another org (enables ORG checks)",
-    "rate_limit": "max requests a second, 0 for no cap (default: 10, none on loopback)",
-    "max_examples": "stateful test: number of random sequences (default 10)",
-    "max_steps": "stateful test: steps per sequence (default 20)",
-    "timeout": "seconds to wait for an answer (default 30)",
-}
 _RUN = pytest.StashKey["Run"]()
 
 

@@ -3,7 +3,9 @@ the documented rule (docs/design.md id) it enforces, and registered by decorator
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,6 +13,25 @@ if TYPE_CHECKING:
     from contract_tests.conformance.context import Context
 
 CheckFunction = Callable[["Context"], None]
+_running_rule: ContextVar[str | None] = ContextVar("running_rule", default=None)
+
+
+def current_rule() -> str:
+    """The rule of the check running now (a failure inside it is a failure of that rule)."""
+    rule = _running_rule.get()
+    if rule is None:
+        raise RuntimeError("an expectation outside a check must name its rule (rule=...)")
+    return rule
+
+
+@contextmanager
+def checking(rule: str) -> Iterator[None]:
+    """Attribute every expectation inside to ``rule``."""
+    token = _running_rule.set(rule)
+    try:
+        yield
+    finally:
+        _running_rule.reset(token)
 
 
 @dataclass(frozen=True)
@@ -35,7 +56,8 @@ class Check:
 
     def __call__(self, context: Context) -> None:
         context.require(*self.needs)
-        self.function(context)
+        with checking(self.rule):
+            self.function(context)
 
 
 CHECKS: list[Check] = []
