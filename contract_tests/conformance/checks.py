@@ -335,9 +335,9 @@ def history_days_max_is_365(ctx: Context) -> None:
             exchange,
             detail=f"oldest date {min(dates)}",
         )
-    for days in ("0", "-1", "abc"):
-        seen = ctx.api.history(ctx.target.product_id, days)
-        expect.that(seen.response.status < 500, f"history?days={days} is answered without a server error", seen)
+    for text in ("0", "-1", "abc"):
+        seen = ctx.api.history(ctx.target.product_id, text)
+        expect.that(seen.response.status < 500, f"history?days={text} is answered without a server error", seen)
         ctx.observed.status(f"history?days={days}", seen.response.status)
 
 
@@ -470,10 +470,10 @@ def history_is_the_daily_sum_of_the_log(ctx: Context) -> None:
     history = _days(expect.ok(exchange, "history?days=365")["data"])
     totals: dict[str, list[int]] = {}
     for entry in log:
-        day = totals.setdefault(entry["created_at"][:10], [0, 0, 0])
-        day[0] += entry["delta_on_hand"]
-        day[1] += entry["delta_incoming"]
-        day[2] += 1
+        sums = totals.setdefault(entry["created_at"][:10], [0, 0, 0])
+        sums[0] += entry["delta_on_hand"]
+        sums[1] += entry["delta_incoming"]
+        sums[2] += 1
     edge = (_utc_today() - timedelta(days=MAX_DAYS - 2)).isoformat()
     partial = min(e["created_at"][:10] for e in log) if len(log) >= LOG_CAP else None
     compared = 0

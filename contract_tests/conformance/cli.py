@@ -6,7 +6,8 @@ import argparse
 import os
 import sys
 
-from contract_tests.conformance.config import HELP, SETTINGS, ConfigError, load_target
+from contract_tests.conformance.config import HELP, SETTINGS, load_target
+from contract_tests.conformance.errors import ConfigError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -46,7 +46,7 @@ class WsgiClient:
             base_url=self.base_url,
             method=request.method,
             query_string=dict(request.query),
-            headers=dict(request.headers),
+            headers=list(request.headers.items()),
             data=request.body,
         )
         try:

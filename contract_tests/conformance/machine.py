@@ -217,7 +217,7 @@ def run(ctx: Context, **overrides: Any) -> None:
         **overrides,
     )
     try:
-        run_state_machine_as_test(lambda: StockMachine(ctx), settings=bounds)
+        run_state_machine_as_test(lambda: StockMachine(ctx), settings=bounds)  # type: ignore[arg-type]  # hypothesis calls it; a factory works
     except ContractViolation:
         raise
     except Flaky as error:

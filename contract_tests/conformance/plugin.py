@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from contract_tests.conformance.config import HELP, SETTINGS, ConfigError, Target, is_configured, load_target
+from contract_tests.conformance.config import HELP, SETTINGS, Target, is_configured, load_target
+from contract_tests.conformance.errors import ConfigError
 
 if TYPE_CHECKING:
     from contract_tests.conformance.context import Context
@@ -129,8 +130,10 @@ def conformance_context(pytestconfig: pytest.Config, conformance_target: Target)
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    report: pytest.TestReport = yield
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
     if not _is_ours(item):
         return report
     from contract_tests.conformance.errors import ContractViolation
