@@ -95,8 +95,7 @@ def violations(name: str, instance: object, limit: int = 10) -> list[Violation]:
     if check is not None and check(instance):
         return []
     found: list[Violation] = []
-    # jsonschema checks any Python object; its protocol's JSON-only parameter type is narrower than the runtime.
-    errors = validator(name).iter_errors(instance)  # type: ignore[arg-type]
+    errors = validator(name).iter_errors(instance)  # type: ignore[arg-type]  # checks any object; stubs say JSON only
     for error in sorted(errors, key=_error_order):
         described = (replace(v, keyword=str(error.validator)) for v in _describe(error))
         found.extend(v for v in described if v not in found)
