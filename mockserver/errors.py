@@ -8,24 +8,23 @@ none, so they are never counted as contract violations.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from mockserver.api import SCOPE_RULES
 
 
 class ApiError(Exception):
     """An HTTP error answer of the fake (a 4xx with a JSON body)."""
 
-    status_code: ClassVar[int] = 400
-    code: ClassVar[str] = "invalid_request"
-    rule: ClassVar[str | None] = "SHAPES"
+    # Class defaults that subclasses override; an instance may refine them (``rule=``, ``InjectedFault``).
+    status_code: int = 400
+    code: str = "invalid_request"
+    rule: str | None = "SHAPES"
 
     def __init__(self, message: str, *, field: str | None = None, rule: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
         if rule is not None:
-            self.rule = rule  # type: ignore[misc]  # per-instance refinement of the class default
+            self.rule = rule  # per-instance refinement of the class default
 
     def body(self) -> dict[str, str]:
         """The JSON body of this error."""

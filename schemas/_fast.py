@@ -75,18 +75,19 @@ def _keyword(keyword: str, value: Any, schema: dict[str, Any]) -> Check | None:
         return lambda v: not isinstance(v, dict) or all(name in v for name in names)
     if keyword == "properties" and isinstance(value, dict):
         compiled = {name: compile_check(sub) for name, sub in value.items()}
-        if any(check is None for check in compiled.values()):
+        pairs = [(name, check) for name, check in compiled.items() if check is not None]
+        if len(pairs) != len(compiled):  # a property's schema is beyond this module
             return None
-        pairs = list(compiled.items())
-        return lambda v: not isinstance(v, dict) or all(name not in v or check(v[name]) for name, check in pairs)  # type: ignore[misc]
+        return lambda v: not isinstance(v, dict) or all(name not in v or check(v[name]) for name, check in pairs)
     if keyword == "additionalProperties" and isinstance(value, bool) and "patternProperties" not in schema:
         if value:
             return lambda _v: True
         allowed = frozenset(schema.get("properties", {}))
         return lambda v: not isinstance(v, dict) or allowed.issuperset(v)
     if keyword == "oneOf" and isinstance(value, list) and value:
-        branches = [compile_check(sub) for sub in value]
-        if any(check is None for check in branches):
+        compiled_branches = [compile_check(sub) for sub in value]
+        branches = [check for check in compiled_branches if check is not None]
+        if len(branches) != len(compiled_branches):  # a branch is beyond this module
             return None
-        return lambda v: sum(1 for check in branches if check(v)) == 1  # type: ignore[misc]
+        return lambda v: sum(1 for check in branches if check(v)) == 1
     return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
@@ -11,6 +11,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
 
 from schemas._fast import compile_check
 
@@ -33,7 +34,8 @@ def _is_strict_integer(_checker: object, instance: object) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
-StrictValidator = validators.extend(
+# extend() builds a new validator class (not a subclass of Draft202012Validator): typed by the protocol.
+StrictValidator: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]  # stubs leave extend() unannotated
     Draft202012Validator,
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_strict_integer),
 )
@@ -74,12 +76,11 @@ def rules() -> dict[str, dict[str, str]]:
 
 
 @cache
-def validator(name: str) -> Draft202012Validator:
+def validator(name: str) -> Validator:
     """Return the compiled validator of schema ``name`` (built once)."""
     schema = load(name)
     StrictValidator.check_schema(schema)
-    compiled: Draft202012Validator = StrictValidator(schema)
-    return compiled
+    return StrictValidator(schema)
 
 
 @cache
@@ -94,7 +95,8 @@ def violations(name: str, instance: object, limit: int = 10) -> list[Violation]:
     if check is not None and check(instance):
         return []
     found: list[Violation] = []
-    for error in sorted(validator(name).iter_errors(instance), key=_error_order):
+    errors = validator(name).iter_errors(instance)  # type: ignore[arg-type]  # checks any object; stubs say JSON only
+    for error in sorted(errors, key=_error_order):
         described = (replace(v, keyword=str(error.validator)) for v in _describe(error))
         found.extend(v for v in described if v not in found)
         if len(found) >= limit:
@@ -109,7 +111,7 @@ def _error_order(error: ValidationError) -> tuple[int, str]:
     return rank, error.json_path
 
 
-_JSON_TYPES = {
+_JSON_TYPES: dict[type, str] = {
     dict: "an object",
     list: "an array",
     str: "a string",
@@ -130,19 +132,23 @@ def _shown(instance: object) -> str:
 
 
 def _describe(error: ValidationError) -> list[Violation]:
-    path, keyword, value, instance = error.json_path, error.validator, error.validator_value, error.instance
-    custom = error.schema.get("x-message") if isinstance(error.schema, dict) else None
+    # iter_errors() sets every field; the stubs' ``Unset`` is only the constructor's default.
+    path, keyword = error.json_path, error.validator
+    value: Any = error.validator_value  # the keyword's value in the schema: any JSON value
+    instance: Any = error.instance  # the part of the instance that failed: any JSON value
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, dict) else {}
+    custom = schema.get("x-message")
     if custom:
         return [Violation(path, f"{custom} (got {_kind(instance)} {_shown(instance)})")]
     if keyword == "required":
         missing = [key for key in value if key not in instance]
         return [Violation(f"{path}.{key}", "is required") for key in missing]
     if keyword == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
+        allowed = sorted(schema.get("properties", {}))
         extra = [key for key in instance if key not in allowed]
         return [Violation(f"{path}.{key}", f"is not an allowed field (allowed: {', '.join(allowed)})") for key in extra]
     if keyword == "type":
-        wanted = value if isinstance(value, list) else [value]
+        wanted: list[str] = value if isinstance(value, list) else [value]  # "type": a name or a list of names
         names = " or ".join(_JSON_TYPES.get(_PY_TYPES.get(t, object), t) for t in wanted)
         return [Violation(path, f"must be {names} (got {_kind(instance)} {_shown(instance)})")]
     if keyword == "minLength":

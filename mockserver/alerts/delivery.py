@@ -23,7 +23,7 @@ from typing import Any
 
 import requests
 
-from mockserver.alerts.events import Attempt, Event, EventLog, Subscription
+from mockserver.alerts.events import Attempt, DeliveryState, Event, EventLog, Subscription
 from mockserver.alerts.signing import sign
 from mockserver.clock import Clock
 from mockserver.errors import MockUsageError
@@ -124,8 +124,9 @@ class WebhookDispatcher:
         self.events = events
         self.clock = clock
         self.policy = policy or RetryPolicy()
-        self._routes: dict[str, Handler | WsgiApp] = {}
-        self._wsgi: set[str] = set()
+        # In-process receivers by URL: a URL is routed to a handler or to a WSGI app, never both.
+        self._handlers: dict[str, Handler] = {}
+        self._apps: dict[str, WsgiApp] = {}
         self._queue: list[_Job] = []
         self._seq = itertools.count()
         self._generation = 0
@@ -143,11 +144,12 @@ class WebhookDispatcher:
         if (handler is None) == (app is None):
             raise MockUsageError("route a webhook URL to exactly one of handler= or app=")
         with self._cond:
-            self._routes[url] = handler if handler is not None else app  # type: ignore[assignment]
-            if app is not None:
-                self._wsgi.add(url)
-            else:
-                self._wsgi.discard(url)
+            if handler is not None:
+                self._handlers[url] = handler
+                self._apps.pop(url, None)
+            elif app is not None:
+                self._apps[url] = app
+                self._handlers.pop(url, None)
 
     def configure(self, **options: Any) -> RetryPolicy:
         """Change the retry policy (fields of ``RetryPolicy``); returns the new one."""
@@ -163,8 +165,8 @@ class WebhookDispatcher:
         with self._cond:
             self._generation += 1
             self._queue.clear()
-            self._routes.clear()
-            self._wsgi.clear()
+            self._handlers.clear()
+            self._apps.clear()
             self.policy = policy or _DEFAULT_POLICY
             self._cond.notify_all()
 
@@ -229,11 +231,11 @@ class WebhookDispatcher:
         status, error = self._attempt(job, policy)
         attempt = Attempt(job.attempt, self.clock.now(), status, error)
         retry = not attempt.ok and job.attempt < policy.max_attempts
-        state = "delivered" if attempt.ok else "pending" if retry else "failed"
+        state: DeliveryState = "delivered" if attempt.ok else "pending" if retry else "failed"
         with self._cond:
             if job.generation != self._current_generation():
                 return
-            self.events.add_attempt(job.event.id, job.index, attempt, state)  # type: ignore[arg-type]
+            self.events.add_attempt(job.event.id, job.index, attempt, state)
             if retry:
                 job.attempt += 1
                 job.due = time.monotonic() + policy.delay(job.attempt - 1)
@@ -252,16 +254,16 @@ class WebhookDispatcher:
         }
         url = job.subscription.url
         with self._cond:
-            target = self._routes.get(url)
-            is_wsgi = url in self._wsgi
+            handler = self._handlers.get(url)
+            app = self._apps.get(url)
         try:
-            if target is None:
-                response = requests.post(url, data=body, headers=headers, timeout=policy.timeout, allow_redirects=False)
-                return response.status_code, None
-            if is_wsgi:
+            if app is not None:
                 prepared = requests.Request("POST", url, data=body, headers=headers).prepare()
-                return call_wsgi(target, prepared)[0], None  # type: ignore[arg-type]
-            status = target(WebhookMessage(url, headers, body))  # type: ignore[call-arg,arg-type]
-            return (200 if status is None else int(status)), None
+                return call_wsgi(app, prepared)[0], None
+            if handler is not None:
+                status = handler(WebhookMessage(url, headers, body))
+                return (200 if status is None else int(status)), None
+            response = requests.post(url, data=body, headers=headers, timeout=policy.timeout, allow_redirects=False)
+            return response.status_code, None
         except Exception as error:  # a receiver's failure is a failed attempt, never the fake's crash
             return None, f"{type(error).__name__}: {error}"[:500]

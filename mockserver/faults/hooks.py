@@ -39,8 +39,8 @@ class InjectedFault(ApiError):
 
     def __init__(self, decision: FaultDecision, status: int, code: str, message: str) -> None:
         super().__init__(message)
-        self.status_code = status  # type: ignore[misc]  # per-instance status of an injected answer
-        self.code = code  # type: ignore[misc]
+        self.status_code = status  # per-instance status of an injected answer
+        self.code = code
         self.decision = decision
 
     @classmethod

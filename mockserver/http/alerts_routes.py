@@ -71,7 +71,7 @@ def alerts_blueprint(store: Store, webhooks: WebhookDispatcher) -> Blueprint:
         if isinstance(p1_id, bool) or not isinstance(p1_id, int):
             raise InvalidRequest("p1_id: is required and must be an integer", field="p1_id")
         try:
-            store.set_low_stock_threshold(org_id, p1_id, threshold)  # type: ignore[arg-type]
+            store.set_low_stock_threshold(org_id, p1_id, threshold)
         except MockUsageError as error:
             raise InvalidRequest(str(error)) from None
         return json_response({"status": "ok"})

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, g, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 import schemas
@@ -59,7 +60,9 @@ def create_app(
     # One byte more than the limit: werkzeug truncates a chunked body at this maximum
     # instead of refusing it, so parsing.json_body can only see "too large" past it.
     app.config["MAX_CONTENT_LENGTH"] = parsing.MAX_BODY_BYTES + 1
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    json_provider = DefaultJSONProvider(app)  # Flask's default provider, typed as itself (app.json: JSONProvider)
+    json_provider.ensure_ascii = False
+    app.json = json_provider
     # No 308 redirect (an HTML page) for "//" or a decoded %2F in a path: a JSON 404 instead.
     app.url_map.merge_slashes = False
     app.extensions["inventory_mock"] = {"store": store, "journal": journal}

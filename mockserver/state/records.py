@@ -185,5 +185,6 @@ class Org:
 _GETTERS = {cls: attrgetter(*(f.name for f in fields(cls))) for cls in (Product, DayTotals, Org)}
 
 
-def _values(record: Any) -> tuple[Any, ...]:
-    return _GETTERS[type(record)](record)  # type: ignore[no-any-return]
+def _values(record: Product | DayTotals | Org) -> tuple[Any, ...]:
+    values: tuple[Any, ...] = _GETTERS[type(record)](record)
+    return values

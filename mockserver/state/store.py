@@ -396,8 +396,11 @@ class Store:
 
     # -- stock alerts (inferred; see mockserver.alerts.events) -----------------------------------------
 
-    def set_low_stock_threshold(self, org_id: str, p1_id: int, threshold: int) -> None:
-        """Set the on-hand level at or below which the product is low on stock."""
+    def set_low_stock_threshold(self, org_id: str, p1_id: int, threshold: object) -> None:
+        """Set the on-hand level at or below which the product is low on stock.
+
+        ``threshold`` is checked here (an integer >= 0): ``PUT /_mock/thresholds`` passes its body's value as is.
+        """
         if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 0:
             raise MockUsageError(f"low_stock_threshold must be an integer >= 0, got {threshold!r}")
         with self._lock:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from mockserver.faults.hooks import DROP_KEY
 
@@ -78,9 +78,8 @@ class LiveServer:
     """
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._server: BaseWSGIServer = make_server(
-            host, port, DropConnections(app), threaded=True, request_handler=_RequestHandler
-        )
+        # What make_server(threaded=True) builds, typed as itself (make_server returns BaseWSGIServer).
+        self._server = ThreadedWSGIServer(host, port, DropConnections(app), handler=_RequestHandler)
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
