@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, overload
 
 MAX_JOURNAL_ENTRIES = 10_000
 
@@ -47,7 +48,11 @@ class JournalEntry:
 
 
 class Journal:
-    """Thread-safe, bounded (``MAX_JOURNAL_ENTRIES``, oldest dropped first)."""
+    """Thread-safe, bounded (``MAX_JOURNAL_ENTRIES``, oldest dropped first).
+
+    Reads like ``responses.calls``: ``len(journal)``, ``journal[-1]``, ``for entry in journal``
+    (each over a snapshot, oldest first), besides ``entries()``.
+    """
 
     def __init__(self, max_entries: int = MAX_JOURNAL_ENTRIES) -> None:
         self._entries: deque[JournalEntry] = deque(maxlen=max_entries)
@@ -72,3 +77,15 @@ class Journal:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def __iter__(self) -> Iterator[JournalEntry]:
+        return iter(self.entries())
+
+    @overload
+    def __getitem__(self, index: int) -> JournalEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[JournalEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> JournalEntry | list[JournalEntry]:
+        return self.entries()[index]
