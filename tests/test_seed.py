@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from mockserver import InventoryMock, SeedError, demo_seed
+from mockserver import InventoryMock, MockUsageError, SeedError, demo_seed
 from tests.conftest import Api
 
 ISSUE_EXAMPLE = {
@@ -152,3 +152,17 @@ def test_dump_loads_again_into_an_identical_state() -> None:
         assert path_api.product(12346)["log_entries"] == 231
     assert copy_api.log(12346).body == api.log(12346).body
     assert copy_api.history(12346, "days=365").body == api.history(12346, "days=365").body
+
+
+def test_a_scope_the_api_does_not_name_is_refused_at_load_with_its_path() -> None:
+    seed = demo_seed()
+    seed["orgs"][0]["tokens"][1]["scopes"] = ["inventory.reed"]
+    with pytest.raises(SeedError) as refused:
+        InventoryMock(seed)
+    assert refused.value.path == "$.orgs[0].tokens[1].scopes[0]"
+    assert "inventory.read" in refused.value.problem
+
+
+def test_add_token_refuses_a_scope_the_api_does_not_name() -> None:
+    with pytest.raises(MockUsageError, match=r"'inventory\.reed' is not a scope of the API"):
+        InventoryMock().add_token("typo", ["inventory.reed"])

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from mockserver.alerts.events import DEFAULT_LOW_STOCK_THRESHOLD, Event, EventLog, Subscription, crossing, event_id
+from mockserver.api import API_SCOPES
 from mockserver.clock import Clock, parse_timestamp
 from mockserver.errors import (
     Forbidden,
@@ -368,6 +369,10 @@ class Store:
 
     def add_token(self, org_id: str, token: str, scopes: list[str] | tuple[str, ...] | frozenset[str]) -> None:
         """Add a bearer token bound to ``org_id`` (the org is created if it is new)."""
+        unknown = sorted(set(scopes) - API_SCOPES)
+        if unknown:
+            known = ", ".join(sorted(API_SCOPES))
+            raise MockUsageError(f"scopes: {unknown[0]!r} is not a scope of the API (known: {known})")
         with self._lock:
             self._orgs.setdefault(org_id, Org(org_id))
             self._add_grant(org_id, token, scopes)
