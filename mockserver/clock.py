@@ -76,9 +76,12 @@ def as_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def format_timestamp(moment: datetime) -> str:
-    """ISO 8601 in UTC with a ``Z``, to the second, as the API document shows."""
-    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+def format_timestamp(moment: datetime, milliseconds: bool = False) -> str:
+    """ISO 8601 in UTC with a ``Z``, to the second as the API document shows (or to the millisecond)."""
+    utc = as_utc(moment)
+    if milliseconds:
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_timestamp(text: str) -> datetime:

@@ -144,3 +144,7 @@ class SeedError(MockUsageError, ValueError):
         self.source = source
         self.path = path
         self.problem = problem
+
+
+class ProfileError(SeedError):
+    """A behaviour profile (file or dict) does not match ``schemas/profile.json``."""

@@ -17,6 +17,7 @@ from mockserver.api import READ_SCOPE, WRITE_SCOPE
 from mockserver.clock import Clock
 from mockserver.errors import MockUsageError
 from mockserver.http.app import ControlSettings, create_app
+from mockserver.profile import Profile, ProfileSource
 from mockserver.state.journal import Journal
 from mockserver.state.seed import SeedSource, check_seed, load_seed
 from mockserver.state.store import Store
@@ -50,11 +51,13 @@ class InventoryMock:
         *,
         id_seed: int | None = None,
         control: ControlSettings | None = None,
+        profile: ProfileSource = None,
     ) -> None:
         seed_data, label = load_seed(seed)
         self.clock = Clock()
         self.journal = Journal()
         self.store = Store(seed_data, self.clock, id_seed=id_seed, source=label)
+        self.store.profile = Profile.load(profile)
         self.webhooks = WebhookDispatcher(self.store.events, self.clock)
         self.store.add_event_listener(self.webhooks.enqueue)
         self.app: Flask = create_app(self.store, self.journal, control, seed_label=label, webhooks=self.webhooks)
@@ -127,6 +130,16 @@ class InventoryMock:
     ) -> None:
         """Add a bearer token (bound to the first org unless ``org_id`` is given)."""
         self.store.add_token(org_id or self.org_id, token, scopes)
+
+    @property
+    def profile(self) -> Profile:
+        """The behaviour profile: how the fake decides what the API document leaves open (docs/profiles.md)."""
+        return self.store.profile
+
+    def set_profile(self, profile: ProfileSource) -> Profile:
+        """Switch to ``profile`` (a path, a dict, a ``Profile``; ``None``: the default). ``reset`` keeps it."""
+        self.store.profile = Profile.load(profile)
+        return self.store.profile
 
     def set_clock(self, moment: datetime) -> None:
         """Freeze the clock at ``moment``."""

@@ -8,6 +8,7 @@ OpenAPI 3.1 document assembled from the same files.
 from schemas._loader import (
     SCHEMA_NAMES,
     DocumentedLimits,
+    Variant,
     Violation,
     documented_limits,
     load,
@@ -20,6 +21,7 @@ from schemas._openapi import openapi
 __all__ = [
     "SCHEMA_NAMES",
     "DocumentedLimits",
+    "Variant",
     "Violation",
     "documented_limits",
     "load",

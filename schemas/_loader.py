@@ -23,6 +23,7 @@ SCHEMA_NAMES = (
     "history-response",
     "inventory-list-response",
     "log-response",
+    "profile",
     "seed",
     "webhook-event",
 )
@@ -94,8 +95,27 @@ def violations(name: str, instance: object, limit: int = 10) -> list[Violation]:
     check = fast_check(name)
     if check is not None and check(instance):
         return []
+    return _violations(validator(name), instance, limit)
+
+
+class Variant:
+    """A schema derived at run time (e.g. the adjust body under a behaviour profile), compiled once."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        StrictValidator.check_schema(schema)
+        self._validator = StrictValidator(schema)
+        self._fast = compile_check(schema)
+
+    def violations(self, instance: object, limit: int = 10) -> list[Violation]:
+        """Up to ``limit`` readable violations, worded as ``violations()`` words them."""
+        if self._fast is not None and self._fast(instance):
+            return []
+        return _violations(self._validator, instance, limit)
+
+
+def _violations(checker: Validator, instance: object, limit: int) -> list[Violation]:
     found: list[Violation] = []
-    errors = validator(name).iter_errors(instance)  # type: ignore[arg-type]  # checks any object; stubs say JSON only
+    errors = checker.iter_errors(instance)  # type: ignore[arg-type]  # checks any object; stubs say JSON only
     for error in sorted(errors, key=_error_order):
         described = (replace(v, keyword=str(error.validator)) for v in _describe(error))
         found.extend(v for v in described if v not in found)

@@ -17,6 +17,7 @@ ROOMS = (
     "schemas",
     "mockserver.api",  # what the document names: scopes, endpoints, the numbers
     "mockserver.errors",
+    "mockserver.profile",  # the settings for what the document leaves open
     "mockserver.clock",
     "mockserver.faults",  # plan (data) and the app hooks that apply it
     "mockserver.transports",  # generic WSGI transports: in-process and loopback socket

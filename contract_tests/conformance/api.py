@@ -87,6 +87,9 @@ class Api:
         self.allow_writes = allow_writes
         self.ledger = ledger or Ledger()
         self.observed = observed or Observed()
+        # How adjust bodies carry p1_id: the document's example sends a string of digits, its
+        # responses an integer; a server may take either. ``Context.start`` learns it.
+        self.p1_id_as_integer = False
 
     def list(
         self,
@@ -130,6 +133,7 @@ class Api:
         reason = body.get("reason")
         if isinstance(reason, str) and not reason.startswith(REASON_PREFIX):
             raise RuntimeError(f"adjust reasons must start with {REASON_PREFIX!r} (a bug in the kit): {reason!r}")
+        body = self._p1_id_as_learned(body)
         payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
         exchange = self._send(
             "adjust", "POST", f"{self._prefix(org_id)}/adjust", token, authorization, body=payload, json_body=True
@@ -140,6 +144,12 @@ class Api:
             else:
                 self.ledger.elsewhere.append(exchange.request.curl())
         return exchange
+
+    def _p1_id_as_learned(self, body: Mapping[str, Any]) -> Mapping[str, Any]:
+        p1_id = body.get("p1_id")
+        if self.p1_id_as_integer and isinstance(p1_id, str) and p1_id.isdigit():
+            return {**body, "p1_id": int(p1_id)}
+        return body
 
     def _prefix(self, org_id: str | None) -> str:
         return f"/api/v2/public/orgs/{org_id or self.org_id}/inventory"

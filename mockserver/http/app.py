@@ -30,9 +30,10 @@ from mockserver.errors import (
 from mockserver.faults import hooks as fault_injection
 from mockserver.http import parsing
 from mockserver.http.alerts_routes import alerts_blueprint
-from mockserver.http.bodies import CONTROL_PREFIX, json_response
+from mockserver.http.bodies import CONTROL_PREFIX, error_response, json_response
 from mockserver.http.control import control_blueprint
 from mockserver.http.faults_routes import faults_blueprint
+from mockserver.profile import DEFAULT
 from mockserver.state.journal import Journal, JournalEntry, Violation, redact
 from mockserver.state.store import Store
 
@@ -71,9 +72,11 @@ def create_app(
         return json_response({"data": store.list_inventory(org_id)})
 
     def adjust(org_id: str) -> Response:
-        body = parsing.json_body(request.get_data(cache=True), request.mimetype)
-        entry = store.adjust(org_id, parsing.adjustment(body))
-        return json_response({"status": "ok", "id": entry.id})
+        profile = store.profile
+        request.max_content_length = profile.limits.body_cap + 1  # see MAX_CONTENT_LENGTH above
+        body = parsing.json_body(request.get_data(cache=True), request.mimetype, profile)
+        entry = store.adjust(org_id, parsing.adjustment(body, profile))
+        return json_response({"status": "ok", "id": entry.id}, profile.adjust_status)
 
     def stock_log(org_id: str, p1_id: str) -> Response:
         return json_response({"data": store.log(org_id, parsing.product_id(p1_id))})
@@ -104,7 +107,8 @@ def create_app(
     @app.errorhandler(ApiError)
     def render_api_error(error: ApiError) -> Response:
         g.api_error = error
-        return json_response(error.body(), error.status_code, error.headers())
+        api = not request.path.startswith(CONTROL_PREFIX)  # the control API is the fake's own: one format
+        return error_response(error, store.profile if api else DEFAULT)
 
     @app.errorhandler(HTTPException)
     def render_http_exception(error: HTTPException) -> Response:
@@ -165,7 +169,8 @@ def _from_http_exception(error: HTTPException) -> ApiError:
             field="method",
         )
     if error.code == 413:
-        return PayloadTooLarge(f"body: must be at most {parsing.MAX_BODY_BYTES} bytes", field="body")
+        cap = request.max_content_length - 1 if request.max_content_length else parsing.MAX_BODY_BYTES
+        return PayloadTooLarge(f"body: must be at most {cap} bytes", field="body")
     if isinstance(error, ClientDisconnected):
         return InvalidRequest("body: ended before its Content-Length, or a malformed chunk", field="body")
     return InvalidRequest(f"request: {error.description or error.name}")

@@ -3,21 +3,44 @@
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 from typing import Any
 
 from flask import Response, request
 
-from mockserver.errors import InvalidRequest, SeedError
+from mockserver.errors import ApiError, InsufficientStock, InvalidRequest, SeedError
 from mockserver.http import parsing
+from mockserver.profile import DEFAULT, Profile
 from mockserver.state.seed import check_seed
 
 CONTROL_PREFIX = "/_mock"
 
 
-def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def json_response(
+    payload: Any, status: int = 200, headers: dict[str, str] | None = None, mimetype: str = "application/json"
+) -> Response:
     """A JSON response, UTF-8, compact."""
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    return Response(body, status=status, headers=headers, mimetype="application/json")
+    return Response(body, status=status, headers=headers, mimetype=mimetype)
+
+
+def error_response(error: ApiError, profile: Profile = DEFAULT) -> Response:
+    """An ``ApiError`` as the profile renders errors (status of a below-zero refusal, body shape)."""
+    status = profile.below_zero_status if isinstance(error, InsufficientStock) else error.status_code
+    headers = error.headers()
+    if profile.error_body == "detail":
+        return json_response({"detail": error.message, "code": error.code}, status, headers)
+    if profile.error_body == "problem":
+        phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+        problem = {
+            "type": "about:blank",
+            "title": phrase,
+            "status": status,
+            "detail": error.message,
+            "code": error.code,
+        }
+        return json_response(problem, status, headers, mimetype="application/problem+json")
+    return json_response(error.body(), status, headers)
 
 
 def json_object_body() -> dict[str, Any]:

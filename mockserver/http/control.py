@@ -14,8 +14,9 @@ from flask import Blueprint, Response, request
 
 from mockserver.alerts.events import DEFAULT_LOW_STOCK_THRESHOLD
 from mockserver.clock import EARLIEST, LATEST, format_timestamp, in_range, parse_timestamp
-from mockserver.errors import InvalidRequest, MockUsageError, SeedError, Unauthorized
+from mockserver.errors import InvalidRequest, MockUsageError, ProfileError, SeedError, Unauthorized
 from mockserver.http.bodies import CONTROL_PREFIX, json_object_body, json_response
+from mockserver.profile import Profile
 from mockserver.state.journal import Journal
 from mockserver.state.seed import check_seed
 from mockserver.state.store import Store
@@ -83,6 +84,18 @@ def control_blueprint(store: Store, journal: Journal, control_token: str | None,
         org_id, token = _seed_item("tokens")
         _usage(store.add_token, org_id, token["token"], token["scopes"])
         return json_response({"status": "ok"}, 201)
+
+    @control.get("/profile")
+    def read_profile() -> Response:
+        return json_response(store.profile.to_json())
+
+    @control.put("/profile")
+    def set_profile() -> Response:
+        try:
+            store.profile = Profile.from_json(json_object_body(), "PUT /_mock/profile")
+        except ProfileError as error:
+            raise InvalidRequest(f"profile: {error.path}: {error.problem}", field=error.path) from None
+        return json_response(store.profile.to_json())
 
     @control.get("/clock")
     def read_clock() -> Response:

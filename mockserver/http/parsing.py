@@ -7,17 +7,19 @@ checked here. Every failure is an ``ApiError`` naming the field and the rule.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 import schemas
 from mockserver.api import HISTORY_DEFAULT_DAYS, HISTORY_MAX_DAYS
 from mockserver.errors import InvalidRequest, PayloadTooLarge, UnsupportedMediaType
+from mockserver.profile import DEFAULT, Limits, Profile
 from mockserver.state.store import Adjustment
 
-MAX_BODY_BYTES = 64 * 1024
-MAX_METADATA_BYTES = 16 * 1024
+MAX_BODY_BYTES = DEFAULT.limits.body_cap  # of the default profile; control routes always use it
 MAX_METADATA_DEPTH = 32
 MAX_JSON_DEPTH = 64
 MAX_P1_ID = 2**53 - 1  # the schemas' maximum: ids stay exact in every JSON client
@@ -59,11 +61,13 @@ def history_days(values: list[str]) -> int:
     return int(text)
 
 
-def json_body(raw: bytes, mimetype: str) -> Any:
+def json_body(raw: bytes, mimetype: str, profile: Profile = DEFAULT) -> Any:
     """Decode a JSON request body strictly (UTF-8, no NaN, no duplicate keys)."""
-    if len(raw) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(f"body: must be at most {MAX_BODY_BYTES} bytes", field="body")
-    if mimetype != "application/json" and not mimetype.endswith("+json"):
+    cap = profile.limits.body_cap
+    if len(raw) > cap:
+        raise PayloadTooLarge(f"body: must be at most {cap} bytes", field="body")
+    checked = profile.content_type == "checked"
+    if checked and mimetype != "application/json" and not mimetype.endswith("+json"):
         raise UnsupportedMediaType(
             f"Content-Type must be application/json (got {mimetype or 'none'!r})", field="Content-Type"
         )
@@ -84,11 +88,16 @@ def json_body(raw: bytes, mimetype: str) -> Any:
     return value
 
 
-def adjustment(body: Any) -> Adjustment:
-    """Validate an adjust body against ``adjust-request`` and the fake's limits."""
+def adjustment(body: Any, profile: Profile = DEFAULT) -> Adjustment:
+    """Validate an adjust body against ``adjust-request`` (as the profile shapes it) and the limits."""
     if not isinstance(body, dict):
         raise InvalidRequest("body: must be a JSON object", field="body")
-    problems = schemas.violations("adjust-request", body, limit=1)
+    if profile.unknown_fields == "ignore":
+        body = {key: value for key, value in body.items() if key in _ADJUST_FIELDS}
+    if profile == DEFAULT:
+        problems = schemas.violations("adjust-request", body, limit=1)
+    else:
+        problems = _adjust_schema(profile.p1_id_in_body, profile.metadata, profile.limits).violations(body, limit=1)
     if problems:
         problem = problems[0]
         missing_required = problem.keyword == "required" and problem.field in REQUIRED_ADJUST_FIELDS
@@ -98,7 +107,7 @@ def adjustment(body: Any) -> Adjustment:
         raise InvalidRequest(f"p1_id: must be at most {MAX_P1_ID}", field="p1_id")
     metadata = body.get("metadata")
     if "metadata" in body:
-        _check_metadata(metadata)
+        _check_metadata(metadata, profile.limits.metadata_max_bytes)
     return Adjustment(
         p1_id=int(body["p1_id"]),
         reason=body["reason"],
@@ -109,14 +118,36 @@ def adjustment(body: Any) -> Adjustment:
     )
 
 
-def _check_metadata(metadata: Any) -> None:
+def _check_metadata(metadata: Any, max_bytes: int | None) -> None:
     if _depth(metadata) > MAX_METADATA_DEPTH:
         raise InvalidRequest(f"metadata: must be nested at most {MAX_METADATA_DEPTH} levels deep", field="metadata")
+    if max_bytes is None:
+        return
     size = len(json.dumps(metadata, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-    if size > MAX_METADATA_BYTES:
-        raise InvalidRequest(
-            f"metadata: must be at most {MAX_METADATA_BYTES} bytes serialized (got {size})", field="metadata"
-        )
+    if size > max_bytes:
+        raise InvalidRequest(f"metadata: must be at most {max_bytes} bytes serialized (got {size})", field="metadata")
+
+
+_ADJUST_FIELDS = frozenset(schemas.load("adjust-request")["properties"])
+_P1_ID_FORMS = {"int": 0, "string": 1}  # the branch of adjust-request's p1_id oneOf each form keeps
+
+
+@lru_cache(maxsize=64)
+def _adjust_schema(p1_id_in_body: str, metadata: str, limits: Limits) -> schemas.Variant:
+    """``adjust-request`` as a profile shapes it (compiled once per distinct shape)."""
+    schema = copy.deepcopy(schemas.load("adjust-request"))
+    properties = schema["properties"]
+    if p1_id_in_body in _P1_ID_FORMS:
+        kept = properties["p1_id"]["oneOf"][_P1_ID_FORMS[p1_id_in_body]]
+        message = "must be a positive integer" if p1_id_in_body == "int" else "must be a string of digits"
+        properties["p1_id"] = {**kept, "x-message": message}
+    if metadata == "object":
+        properties["metadata"] = {**properties["metadata"], "type": "object"}
+    for name, limit in (("reason", limits.reason_max_length), ("shop_id", limits.shop_id_max_length)):
+        properties[name].pop("maxLength", None)
+        if limit is not None:
+            properties[name]["maxLength"] = limit
+    return schemas.Variant(schema)
 
 
 def _depth(value: Any) -> int:

@@ -33,7 +33,7 @@ class LogEntry:
     metadata: Any
     created_at: datetime
 
-    def to_api(self) -> dict[str, Any]:
+    def to_api(self, milliseconds: bool = False) -> dict[str, Any]:
         """The entry as the log endpoint returns it."""
         return {
             "id": self.id,
@@ -42,7 +42,7 @@ class LogEntry:
             "delta_on_hand": self.delta_on_hand,
             "delta_incoming": self.delta_incoming,
             "reason": self.reason,
-            "created_at": format_timestamp(self.created_at),
+            "created_at": format_timestamp(self.created_at, milliseconds),
             "metadata": self.metadata,
         }
 
@@ -115,8 +115,11 @@ class Product:
         totals.delta_incoming += entry.delta_incoming
         totals.entries += 1
 
-    def to_api(self) -> dict[str, Any]:
+    def to_api(self, milliseconds: bool = False) -> dict[str, Any]:
         """The product as the list endpoint returns it (shared until the next ``record``: read only)."""
+        if milliseconds:  # not kept: the default rendering is the one worth caching
+            last = self.last_activity
+            return {**self.to_api(), "last_activity": None if last is None else format_timestamp(last, True)}
         if self.rendered is None:
             self.rendered = {
                 "p1_id": self.p1_id,

@@ -31,6 +31,7 @@ from mockserver.errors import (
     Unauthorized,
 )
 from mockserver.faults.plan import FaultPlan
+from mockserver.profile import DEFAULT, Profile
 from mockserver.state.records import DayTotals, Grant, LogEntry, Org, Product
 
 MAX_STOCK = 10**12  # inferred limit: stock stays a safe JSON integer whatever the deltas
@@ -71,6 +72,7 @@ class Store:
         self, seed: Mapping[str, Any], clock: Clock, *, id_seed: int | None = None, source: str = "seed"
     ) -> None:
         self.clock = clock
+        self.profile: Profile = DEFAULT  # configuration, not state: reset and load keep it
         self._lock = threading.RLock()
         self._id_seed = id_seed
         self._ids = IdSource(id_seed)
@@ -257,10 +259,13 @@ class Store:
     # -- the API ----------------------------------------------------------------------
 
     def list_inventory(self, org_id: str) -> list[dict[str, Any]]:
-        """The org's products in ascending ``p1_id`` order, as the list returns them."""
+        """The org's products as the list returns them, in the profile's order (ascending ``p1_id``)."""
+        milliseconds = self.profile.timestamps == "milliseconds"
         with self._lock:
             org = self._org(org_id)
-            return [org.products[p1_id].to_api() for p1_id in org.order]
+            order = self.profile.list_order
+            ids = org.products if order == "insertion" else reversed(org.order) if order == "descending" else org.order
+            return [org.products[p1_id].to_api(milliseconds) for p1_id in ids]
 
     def adjust(self, org_id: str, change: Adjustment) -> LogEntry:
         """Apply ``change`` and log it, or raise and change nothing."""
@@ -326,15 +331,17 @@ class Store:
         """Up to 200 most recent log entries of the product, newest first."""
         with self._lock:
             product = self._product(org_id, p1_id, field="p1Id")
-            return [entry.to_api() for entry in reversed(product.recent)]
+            milliseconds = self.profile.timestamps == "milliseconds"
+            return [entry.to_api(milliseconds) for entry in reversed(product.recent)]
 
     def history(self, org_id: str, p1_id: int, days: int) -> list[dict[str, Any]]:
-        """Per-day totals of the whole log over today and the ``days - 1`` days before, oldest first."""
+        """Per-day totals of the whole log over today and the ``days - 1`` days before (oldest first by default)."""
         with self._lock:
             product = self._product(org_id, p1_id, field="p1Id")
             today = self.clock.now().date()
             first = today - timedelta(days=days - 1)
-            in_window = sorted(day for day in product.daily if first <= day <= today)
+            newest_first = self.profile.history_order == "newest_first"
+            in_window = sorted((day for day in product.daily if first <= day <= today), reverse=newest_first)
             return [product.daily[day].to_api(day) for day in in_window]
 
     # -- helpers for tests and the control API -------------------------------------------------

@@ -14,10 +14,12 @@ import pytest
 import schemas
 from mockserver import InventoryMock
 from mockserver.http import parsing
+from mockserver.profile import DEFAULT
 from mockserver.state import store
 
 from .support import ORG, PRODUCT, READ_WRITE, api, bearer, find_product
 
+METADATA_MAX = DEFAULT.limits.metadata_max_bytes or 0
 ADJUST = api(rest="/adjust")
 MAX_P1 = 2**53 - 1
 TOKEN = {"token": READ_WRITE, "scopes": ["inventory.read", "inventory.write"]}
@@ -86,8 +88,8 @@ def test_reason_length(mock: InventoryMock, reason: str, ok: bool) -> None:
 
 
 def test_metadata_size_counts_utf8_bytes(mock: InventoryMock) -> None:
-    fits = "é" * ((parsing.MAX_METADATA_BYTES - 2) // 2)  # serialized: quotes + 2 bytes per character
-    assert len(json.dumps(fits, ensure_ascii=False).encode()) == parsing.MAX_METADATA_BYTES
+    fits = "é" * ((METADATA_MAX - 2) // 2)  # serialized: quotes + 2 bytes per character
+    assert len(json.dumps(fits, ensure_ascii=False).encode()) == METADATA_MAX
     assert adjust(mock, {"p1_id": PRODUCT, "reason": "r", "metadata": fits}).status_code == 200
     assert mock.log(PRODUCT)[0]["metadata"] == fits
     before = mock.dump()
