@@ -23,6 +23,7 @@ class InventoryFixture(InventoryMock):
         super().__init__(seed, **options)
         self._base_url = base_url.rstrip("/")
         self._start_seed = self.store.seed
+        self._start_profile = self.store.profile
 
     @property
     def base_url(self) -> str:
@@ -33,6 +34,7 @@ class InventoryFixture(InventoryMock):
         """Back to the configured seed, even after ``load_seed`` or ``PUT /_mock/seed``."""
         if self.store.seed is not self._start_seed:  # parsing a seed costs more than a reset
             self.store.load(self._start_seed)
+        self.store.profile = self._start_profile  # the ini profile, even after set_profile
         self.reset()
 
     # -- assertion helpers ---------------------------------------------------------------

@@ -22,9 +22,11 @@ import pytest
 
 if TYPE_CHECKING:
     from contract_tests._fixture import InventoryFixture, InventoryServerFixture
+    from mockserver.profile import Profile
     from mockserver.state.journal import JournalEntry
 
 SEED_OPTION = "inventory_seed"
+PROFILE_OPTION = "inventory_profile"
 BASE_URL_OPTION = "inventory_base_url"
 STRICT_OPTION = "inventory_strict"
 ALLOW_INVALID_MARKER = "inventory_allow_invalid"
@@ -38,6 +40,7 @@ class Settings:
     seed: Path | None
     base_url: str
     strict: bool
+    profile: Profile | None  # None: the default (the fake is imported only when a test needs it)
 
 
 @dataclass
@@ -57,6 +60,7 @@ WATCHES_KEY = pytest.StashKey[list[_Watch]]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     # One line each in `pytest --help` (56 columns fit beside the option name).
     parser.addini(SEED_OPTION, "Seed JSON file of the inventory fakes (from rootdir)")
+    parser.addini(PROFILE_OPTION, "Behaviour profile (JSON/TOML) of the inventory fakes (from rootdir)")
     parser.addini(BASE_URL_OPTION, f"Root URL inventory_mock answers ({DEFAULT_BASE_URL})", default=DEFAULT_BASE_URL)
     parser.addini(STRICT_OPTION, "Fail a test whose client breaks the contract (true)", type="bool", default=True)
 
@@ -76,10 +80,21 @@ def _settings(config: pytest.Config) -> Settings:
     url = urlsplit(base_url)
     if url.scheme not in ("http", "https") or not url.netloc or url.path or url.query or url.fragment:
         raise pytest.UsageError(f"{BASE_URL_OPTION} must be a root URL such as {DEFAULT_BASE_URL} (got {base_url!r})")
+    profile_file = str(config.getini(PROFILE_OPTION)).strip()
+    profile = None
+    if profile_file:  # checked once, for the whole session
+        from mockserver.errors import ProfileError
+        from mockserver.profile import Profile
+
+        try:
+            profile = Profile.load(config.rootpath / profile_file)
+        except ProfileError as error:
+            raise pytest.UsageError(f"{PROFILE_OPTION}: {error}") from None
     return Settings(
         seed=config.rootpath / seed if seed else None,
         base_url=base_url,
         strict=bool(config.getini(STRICT_OPTION)),
+        profile=profile,
     )
 
 
@@ -129,7 +144,7 @@ def _inventory_mock_fake(pytestconfig: pytest.Config) -> InventoryFixture:
     from contract_tests._fixture import InventoryFixture
 
     settings = pytestconfig.stash[SETTINGS_KEY]
-    return InventoryFixture(settings.seed, base_url=settings.base_url)
+    return InventoryFixture(settings.seed, base_url=settings.base_url, profile=settings.profile)
 
 
 @pytest.fixture
@@ -148,7 +163,8 @@ def inventory_mock(
 def _inventory_server_fake(pytestconfig: pytest.Config) -> Iterator[InventoryServerFixture]:
     from contract_tests._fixture import InventoryServerFixture
 
-    fake = InventoryServerFixture(pytestconfig.stash[SETTINGS_KEY].seed)
+    settings = pytestconfig.stash[SETTINGS_KEY]
+    fake = InventoryServerFixture(settings.seed, profile=settings.profile)
     yield fake
     fake._stop()
 

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import schemas
-from mockserver.errors import SeedError
+from mockserver.errors import ProfileError, SeedError
 from mockserver.fake import InventoryMock
 from mockserver.http.app import ControlSettings
+from mockserver.profile import Profile
 from mockserver.state.journal import redact
 from mockserver.transports import serving
 
@@ -41,6 +42,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port to bind, 0 for a free one (default: 8080)")
     serve.add_argument("--seed", metavar="FILE", help="seed file (JSON); default: the built-in demo seed")
+    serve.add_argument(
+        "--profile", metavar="FILE", help="behaviour profile (JSON/TOML) for what the API document leaves open"
+    )
     serve.add_argument("--control-token", metavar="T", help="require header X-Mock-Control-Token: T on /_mock/")
     serve.add_argument("--no-control", action="store_true", help="serve without the /_mock/ control API")
     serve.add_argument(
@@ -97,7 +101,12 @@ def run_serve(args: argparse.Namespace) -> int:
         return 2
     seed = args.state_file if args.state_file and Path(args.state_file).exists() else args.seed
     try:
-        mock = InventoryMock(seed, control=ControlSettings(not args.no_control, args.control_token))
+        profile = Profile.load(args.profile)
+    except ProfileError as error:
+        print(f"inventory-mock: bad profile: {error}", file=sys.stderr)
+        return 2
+    try:
+        mock = InventoryMock(seed, control=ControlSettings(not args.no_control, args.control_token), profile=profile)
     except SeedError as error:
         print(f"inventory-mock: bad seed: {error}", file=sys.stderr)
         return 2
@@ -152,6 +161,11 @@ def _print_banner(mock: InventoryMock, url: str, *, reveal: bool) -> None:
     shown = {role: token if reveal else str(redact(token)) for role, token in tokens.items()}
     lines = [f"inventory-mock: serving org {org_id!r} on {url}"]
     lines += [f"  token {role:<10} {token}" for role, token in shown.items()]
+    changed = mock.profile.changed()
+    if changed:  # the default profile says nothing: the fake's own choices (docs/profiles.md)
+        settings = ", ".join(f"{key}={json.dumps(value)}" for key, value in changed.items())
+        label = f"{mock.profile.name}: " if mock.profile.name else ""
+        lines.append(f"  profile    {label}{settings}")
     token = shown.get("read_write") or shown.get("read_only")
     if token:
         token = token if reveal else "<token>"

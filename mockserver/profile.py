@@ -99,7 +99,7 @@ class Profile:
     def changed(self) -> dict[str, Any]:
         """Only the settings that differ from the default."""
         default = Profile().to_json()
-        return {key: value for key, value in self.to_json().items() if default.get(key) != value}
+        return {key: value for key, value in self.to_json().items() if key != "name" and default.get(key) != value}
 
     def with_(self, **settings: Any) -> Profile:
         """A copy with ``settings`` changed (validated like a file)."""
