@@ -8,6 +8,7 @@ import sys
 
 from contract_tests.conformance.config import HELP, SETTINGS, load_target
 from contract_tests.conformance.errors import ConfigError
+from contract_tests.conformance.preflight import preflight
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     options = {setting: getattr(args, setting) for setting in SETTINGS}
     options["config"] = args.config
     try:
-        load_target(options)
+        preflight(load_target(options))
     except ConfigError as error:
         print(f"inventory-mock check: {error}", file=sys.stderr)
         return 2
