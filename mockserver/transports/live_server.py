@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import socket
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
 from mockserver.faults.hooks import DROP_KEY
+from mockserver.transports.connection import client_socket, shut
 
 _log = logging.getLogger("mockserver.requests")
 
@@ -126,7 +125,11 @@ class LiveServer:
 
 
 class DropConnections:
-    """WSGI middleware for the socket transport: close marked connections without an answer."""
+    """WSGI middleware for the socket transports: close marked connections without an answer.
+
+    The same for werkzeug (``LiveServer``) and granian (``serving``): the hold of a timeout, then the
+    connection ends before any byte of an answer (``connection.client_socket``).
+    """
 
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
         self.app = app
@@ -142,11 +145,21 @@ class DropConnections:
         kind, seconds, plan = mark
         if kind == "timeout":
             plan.wait(seconds)
-        connection = environ.get("werkzeug.socket")
+        connection = client_socket(environ)
         if connection is not None:
-            # The client sees the connection end without an answer, and werkzeug does not
+            # The client sees the connection end without an answer, and the server does not
             # wait on it for a next request.
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-        # werkzeug treats ConnectionError from the app as a dropped connection: it writes nothing.
-        raise ConnectionAbortedError(f"injected fault: {kind}")
+            shut(connection)
+        if "werkzeug.socket" in environ:
+            # werkzeug treats ConnectionError from the app as a dropped connection: it writes nothing.
+            raise ConnectionAbortedError(f"injected fault: {kind}")
+        if connection is None:
+            # granian, the socket not found: the body fails and granian aborts the connection (the
+            # status line may have gone out already).
+            return _failing_body(kind)
+        return [b""]  # granian: writing to the shut socket fails; nothing reaches the client
+
+
+def _failing_body(kind: str) -> Iterator[bytes]:
+    raise ConnectionAbortedError(f"injected fault: {kind}")
+    yield b""  # pragma: no cover - makes this a generator

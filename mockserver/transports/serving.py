@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from mockserver.transports.live_server import LiveServer
+from mockserver.transports.live_server import DropConnections, LiveServer
 
 SERVERS = ("granian", "werkzeug")
 # granian blocking threads: the fake's work holds the GIL, so more threads only contend. Measured here
@@ -95,7 +95,10 @@ def _serve_granian(
     url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
     # granian's worker starts listening after its start-up hooks: announce once a connection goes through.
     threading.Thread(target=_when_listening, args=(host, port, lambda: on_ready(url)), daemon=True).start()
-    granian.serve(target_loader=lambda *_: app)
+    # The same connection-dropping middleware as LiveServer: a disconnect or timeout fault ends the
+    # connection without an answer here too (transports/connection.py says how on granian).
+    wrapped = DropConnections(app)
+    granian.serve(target_loader=lambda *_: wrapped)
 
 
 def _when_listening(host: str, port: int, then: Callable[[], None], timeout: float = 60.0) -> None:
