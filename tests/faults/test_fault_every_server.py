@@ -39,7 +39,7 @@ def werkzeug_fake() -> Iterator[tuple[InventoryMock, str]]:
 
 def _over_http(base: str) -> AddFault:
     def add(spec: dict[str, Any]) -> None:
-        answer = requests.post(f"{base}/_mock/faults", json=spec, timeout=10)
+        answer = requests.post(f"{base}/_mock/faults", json=spec, timeout=30)
         assert answer.status_code == 201, answer.text
 
     return add
@@ -59,9 +59,9 @@ def transport(request: pytest.FixtureRequest) -> Iterator[tuple[str, AddFault]]:
         mock.reset()
     else:
         url = request.getfixturevalue("granian_url")
-        requests.post(f"{url}/_mock/reset", timeout=10).raise_for_status()
+        requests.post(f"{url}/_mock/reset", timeout=30).raise_for_status()
     yield url, _over_http(url)
-    requests.delete(f"{url}/_mock/faults", timeout=10).raise_for_status()  # releases held requests
+    requests.delete(f"{url}/_mock/faults", timeout=30).raise_for_status()  # releases held requests
 
 
 def _list(base: str, timeout: float = 10) -> requests.Response:
