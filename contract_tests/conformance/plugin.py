@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +68,11 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "inventory_rule(*ids): the documented rules a conformance check verifies")
-    config.stash[_RUN] = Run()
+    _run(config)
+
+
+def _run(config: pytest.Config) -> Run:
+    return config.stash.setdefault(_RUN, Run())
 
 
 def _options(config: pytest.Config) -> dict[str, Any]:
@@ -98,22 +103,16 @@ def _points_at_suite(config: pytest.Config) -> bool:
     return False
 
 
-def _fail_preflight(message: str) -> None:
-    """End the session with exit status 2 and the one message (no traceback, no tests)."""
-    pytest.exit(f"inventory conformance: {message}", returncode=2)
-
-
-def _prepare(config: pytest.Config) -> None:
-    """Load the target and run the preflight, once; ends the session (status 2) on bad settings."""
-    run = config.stash[_RUN]
+def _prepare(config: pytest.Config) -> str | None:
+    """Load the target and run the preflight, once; the message when a setting is wrong."""
+    run = _run(config)
     if run.preflight_done:
-        return
+        return None
     run.preflight_done = True
     try:
         target = run.target = load_target(_options(config))
     except ConfigError as error:
-        _fail_preflight(str(error))
-        return
+        return str(error)
     from contract_tests.conformance.client import HttpClient
     from contract_tests.conformance.context import preflight
 
@@ -122,19 +121,23 @@ def _prepare(config: pytest.Config) -> None:
         client = run.http = HttpClient(target.base_url, rate_limit=target.rate_limit, timeout=target.timeout)
     run.client = client
     if any(getattr(plugin, "inventory_preflight_done", False) for plugin in config.pluginmanager.get_plugins()):
-        return  # ``inventory-mock check`` ran it before starting pytest
+        return None  # ``inventory-mock check`` ran it before starting pytest
     try:
         preflight(target, client, _option)
     except ConfigError as error:
-        _fail_preflight(str(error))
+        return str(error)
+    return None
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_sessionstart(session: pytest.Session) -> None:
-    # Before the terminal's header: a misconfiguration is one message, not a session.
-    config = session.config
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    # Before the session (and its header): a misconfiguration is one message and status 2.
     if _points_at_suite(config) and is_configured(_options(config), os.environ):
-        _prepare(config)
+        message = _prepare(config)
+        if message is not None:
+            sys.stderr.write(f"inventory conformance: {message}\n")
+            return 2
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -145,7 +148,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for item in ours:
             item.add_marker(pytest.mark.skip(reason=NOT_CONFIGURED))
         return
-    _prepare(config)
+    message = _prepare(config)
+    if message is not None:
+        pytest.exit(f"inventory conformance: {message}", returncode=2)
 
 
 @pytest.fixture(scope="session")
@@ -163,7 +168,9 @@ def conformance_context(pytestconfig: pytest.Config, conformance_target: Target)
     from contract_tests.conformance.context import Context
 
     run = pytestconfig.stash[_RUN]
-    _prepare(pytestconfig)
+    message = _prepare(pytestconfig)
+    if message is not None:
+        pytest.exit(f"inventory conformance: {message}", returncode=2)
     assert run.client is not None  # _prepare made one or ended the session
     context = Context(conformance_target, run.client)
     run.context = context
@@ -248,6 +255,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     run = session.config.stash.get(_RUN, None)
     if run is not None and run.no_verdict is not None:
         session.exitstatus = 2  # no verdict: neither conformant (0) nor not (1)
+    if run is not None and run.http is not None and run.context is None:
+        run.http.close()  # made by the preflight, never used by a check
     path = session.config.getoption("inventory_report")
     if run is None or not path or not run.results:
         return
