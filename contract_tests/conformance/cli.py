@@ -68,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
         PACKAGE_DIR,
         "-W",
         "ignore::DeprecationWarning",
+        # This process imported the kit before pytest started: its modules cannot be (and
+        # need not be) assertion-rewritten.
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
         "-rfEs",
     ]
     if args.config:
