@@ -9,7 +9,7 @@ Layers, each depending only on those above it:
 - ``config`` (Target from options > env > TOML), ``errors`` (ContractViolation, ConfigError,
   TargetError), ``client`` (Request/Response, WsgiClient, HttpClient);
 - ``api`` (the four endpoints, SHAPES validation of every 2xx body, the ledger of writes),
-  ``context`` (what a check gets; undo/restore), ``expect`` (assertions naming a rule);
+  ``context`` (the preflight of the settings; what a check gets; undo/restore), ``expect`` (assertions naming a rule);
 - ``registry`` + ``checks`` (example-based checks per rule), ``model`` + ``machine`` (the
   stateful test and its oracle); ``report``;
 - ``plugin`` (pytest options, fixtures, report hooks), ``test_rules``/``test_stateful``
@@ -21,7 +21,7 @@ Nothing here imports ``mockserver``: the fake is what the kit tests, not part of
 from contract_tests.conformance import checks as _checks  # noqa: F401  # registers the checks
 from contract_tests.conformance.client import Client, HttpClient, WsgiClient
 from contract_tests.conformance.config import Target, Tokens, load_target
-from contract_tests.conformance.context import CheckSkipped, Context
+from contract_tests.conformance.context import CheckSkipped, Context, preflight
 from contract_tests.conformance.errors import ConfigError, ContractViolation, TargetError
 from contract_tests.conformance.registry import CHECKS, Check, check
 from contract_tests.conformance.wire import Exchange, Request, Response
@@ -44,4 +44,5 @@ __all__ = [
     "WsgiClient",
     "check",
     "load_target",
+    "preflight",
 ]

@@ -5,10 +5,23 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
 
-from contract_tests.conformance.config import HELP, SETTINGS, load_target
+from contract_tests.conformance.config import HELP, SETTINGS, Target, load_target
 from contract_tests.conformance.errors import ConfigError
-from contract_tests.conformance.preflight import preflight
+
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+# Exit statuses of ``inventory-mock check``.
+CONFORMANT, NOT_CONFORMANT, NO_VERDICT = 0, 1, 2
+
+
+def cache_dir() -> Path:
+    """Where the run keeps its files (hypothesis' storage): ``$XDG_CACHE_HOME/inventory-contract-kit``,
+    else ``~/.cache/inventory-contract-kit`` -- never the current directory."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "inventory-contract-kit"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,28 +42,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check the target; 0 only when nothing failed, 1 on failures, 2 on bad settings."""
+    """Check the target; 0 only when nothing failed, 1 on failures, 2 on bad settings
+    (the preflight's one message) or when the target stopped answering mid-run."""
     options = {setting: getattr(args, setting) for setting in SETTINGS}
     options["config"] = args.config
     try:
-        preflight(load_target(options))
+        target = load_target(options)
+        _preflight(target)
     except ConfigError as error:
         print(f"inventory-mock check: {error}", file=sys.stderr)
-        return 2
+        return NO_VERDICT
     import pytest
 
+    # hypothesis keeps its files under the user's cache, not in the current directory.
+    os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(cache_dir() / "hypothesis"))
     argv = [
         "--pyargs",
         "contract_tests.conformance",
         "-p",
         "no:cacheprovider",
-        # The current directory's pytest settings belong to another project.
+        # The current directory's pytest settings belong to another project: read none.
         "-c",
         os.devnull,
         "--rootdir",
-        os.getcwd(),
+        PACKAGE_DIR,
         "-W",
         "ignore::DeprecationWarning",
+        # This process imported the kit before pytest started: its modules cannot be (and
+        # need not be) assertion-rewritten.
+        "-W",
+        "ignore::pytest.PytestAssertRewriteWarning",
         "-rfEs",
     ]
     if args.config:
@@ -61,5 +82,44 @@ def run(args: argparse.Namespace) -> int:
             argv += [flag] if value is True else [flag, str(value)]
     if args.report:
         argv += ["--inventory-report", args.report]
-    status = pytest.main(argv + list(args.pytest_args))
-    return {0: 0, 1: 1}.get(int(status), 2)
+    status = pytest.main(argv + list(args.pytest_args), plugins=[_check_run_plugin()])
+    return {0: CONFORMANT, 1: NOT_CONFORMANT}.get(int(status), NO_VERDICT)
+
+
+def _preflight(target: Target) -> None:
+    from contract_tests.conformance.client import HttpClient
+    from contract_tests.conformance.context import preflight
+
+    client = HttpClient(target.base_url, rate_limit=target.rate_limit, timeout=target.timeout)
+    try:
+        preflight(target, client)
+    finally:
+        client.close()
+
+
+def _header(lines: list[Any]) -> list[Any]:
+    """pytest's header without ``configfile: ../../dev/null`` (``-c /dev/null`` is how the run
+    reads no pytest settings): the line says so instead."""
+    shown: list[Any] = []
+    for line in lines:
+        if isinstance(line, list):
+            shown.append(_header(line))
+        elif isinstance(line, str) and line.startswith("configfile: ") and line.endswith(os.path.basename(os.devnull)):
+            shown.append("configfile: none (the current directory's pytest settings are not read)")
+        else:
+            shown.append(line)
+    return shown
+
+
+def _check_run_plugin() -> object:
+    """The pytest plugin of an ``inventory-mock check`` run (pytest is imported only here)."""
+    import pytest
+
+    class CheckRun:
+        inventory_preflight_done = True  # the conformance plugin need not repeat it
+
+        @pytest.hookimpl(wrapper=True)
+        def pytest_report_header(self) -> Generator[None, list[Any], list[Any]]:
+            return _header((yield))
+
+    return CheckRun()

@@ -7,6 +7,8 @@ against a base URL, at most ``rate_limit`` requests a second, waiting out 429s.
 from __future__ import annotations
 
 import email.utils
+import http.client
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -87,12 +89,20 @@ class HttpClient:
                     allow_redirects=False,
                 )
             except requests.RequestException as error:
-                raise TargetError(f"{request.method} {self.base_url}{request.path}: {error}") from error
+                raise TargetError(
+                    f"cannot reach {self.base_url} ({why_unreachable(error, self.timeout)})",
+                    base_url=self.base_url,
+                    request=f"{request.method} {request.path}",
+                ) from None
             if answer.status_code != 429:
                 return Response(answer.status_code, dict(answer.headers), answer.content)
             self.throttled += 1
             time.sleep(retry_after(answer.headers.get("Retry-After")))
-        raise TargetError(f"{request.method} {request.path}: still 429 Too Many Requests after {MAX_RETRIES} retries")
+        raise TargetError(
+            f"{self.base_url} still answers 429 Too Many Requests after {MAX_RETRIES} retries: lower --rate-limit",
+            base_url=self.base_url,
+            request=f"{request.method} {request.path}",
+        )
 
     def _wait_for_slot(self) -> None:
         if not self._interval:
@@ -106,6 +116,40 @@ class HttpClient:
 
     def close(self) -> None:
         self._session.close()
+
+
+def why_unreachable(error: BaseException, timeout: float) -> str:
+    """A few words for why a request got no answer (``requests``/``urllib3`` errors say it
+    in a screenful: the pool, the retries, the object addresses)."""
+    import requests
+
+    if isinstance(error, requests.ConnectTimeout):
+        return f"no connection within {timeout:g} s"
+    if isinstance(error, requests.ReadTimeout):
+        return f"no answer within {timeout:g} s"
+    if isinstance(error, requests.exceptions.SSLError):
+        return "TLS handshake failed"
+    if isinstance(error, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
+        return "invalid URL"
+    seen: list[BaseException] = []
+    cause: BaseException | None = error
+    while cause is not None and cause not in seen:
+        seen.append(cause)
+        cause = cause.__cause__ or cause.__context__ or getattr(cause, "reason", None)
+    for found in seen:
+        if isinstance(found, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(found, socket.gaierror):
+            return "host name not found"
+        if isinstance(found, ConnectionResetError):
+            return "connection reset"
+        if isinstance(found, TimeoutError | socket.timeout):
+            return f"no answer within {timeout:g} s"
+        if isinstance(found, http.client.RemoteDisconnected):
+            return "the connection closed without an answer"
+        if isinstance(found, OSError) and found.strerror:
+            return found.strerror.lower()
+    return type(error).__name__
 
 
 def retry_after(header: str | None, default: float = 1.0) -> float:

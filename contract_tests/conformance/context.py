@@ -2,14 +2,141 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from contract_tests.conformance.api import REASON_PREFIX, Api, Ledger, Observed
 from contract_tests.conformance.client import Client
-from contract_tests.conformance.config import Target, where_to_set
-from contract_tests.conformance.errors import ConfigError, ContractViolation
+from contract_tests.conformance.config import Target, option_name, where_to_set
+from contract_tests.conformance.errors import ConfigError, ContractViolation, TargetError
 from contract_tests.conformance.wire import Exchange
+
+API_PREFIX = "/api/v2/public"
+
+
+# -- preflight: the settings are checked before any check runs -------------------------------
+
+
+def preflight(target: Target, client: Client, option: Callable[[str], str] = option_name) -> None:
+    """Verify the settings against the server; ``ConfigError`` (one line) when one is wrong.
+
+    A misconfiguration is not a non-conformance: an unreachable base URL, a base URL with
+    the API prefix, a token or org the list refuses, a ``product_id`` not in the org, a
+    ``foreign_product_id`` in it, a role token that does not authenticate. ``option`` names
+    a setting's option (``--base-url``; the pytest plugin passes ``--inventory-base-url``).
+    """
+    root = without_api_prefix(target.base_url)
+    if root is not None:
+        raise ConfigError(
+            f"base_url {target.base_url} includes the API path {API_PREFIX}: give the server's root, "
+            f"{option('base_url')} {root} (the kit adds {API_PREFIX}/orgs/{{org_id}}/inventory itself)"
+        )
+    api = Api(client, target.org_id, target.product_id, target.tokens.read_write, allow_writes=False)
+    try:
+        listed = list_ids(target, api.list(validate=False), option)
+        if target.product_id not in listed:
+            raise ConfigError(
+                f"product_id {target.product_id} is not in the inventory of org {target.org_id!r}: "
+                f"set {option('product_id')} to a product of that org the run may adjust"
+            )
+        if target.foreign_product_id is not None and target.foreign_product_id in listed:
+            raise ConfigError(
+                f"foreign_product_id {target.foreign_product_id} is in the inventory of org {target.org_id!r}: "
+                f"set {option('foreign_product_id')} to a p1_id that is NOT in that org"
+            )
+        for role in ("read_only", "write_only", "other_org"):
+            token = getattr(target.tokens, role)
+            if token is not None:
+                _check_role_token(target, role, api.list(token=token, validate=False), option)
+    except TargetError as error:
+        raise ConfigError(f"{error}: check {option('base_url')}") from None
+
+
+def without_api_prefix(base_url: str) -> str | None:
+    """The server's root when ``base_url`` wrongly contains the API prefix, else ``None``."""
+    parts = urlsplit(base_url)
+    at = (parts.path + "/").find(API_PREFIX + "/")
+    if at < 0:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path[:at], "", ""))
+
+
+def list_ids(target: Target, exchange: Exchange, option: Callable[[str], str] = option_name) -> set[int]:
+    """The p1_ids of the read_write token's list answer; ``ConfigError`` unless it is a 2xx list."""
+    status, url = exchange.response.status, exchange.request.url
+    token = option("token_read_write")
+    if status == 401:
+        raise ConfigError(f"the read_write token is not accepted (401 from GET {url}): check {token}")
+    if status == 403:
+        raise ConfigError(
+            f"the read_write token may not list org {target.org_id!r} (403 from GET {url}): check "
+            f"{option('org_id')} (the token's org) and that {token} has the inventory.read scope"
+        )
+    if status == 404:
+        raise ConfigError(
+            f"GET {url} answers 404: check {option('base_url')} (the server's root) and {option('org_id')}"
+        )
+    if not 200 <= status < 300:
+        raise ConfigError(
+            f"GET {url} answers {status}, not 2xx: the run needs the inventory list; "
+            f"check {option('base_url')} and {option('org_id')}"
+        )
+    body = exchange.response.json()
+    data = body.get("data") if isinstance(body, Mapping) else None
+    if not isinstance(data, list) or not all(isinstance(item, Mapping) for item in data):
+        raise ConfigError(
+            f'GET {url} answers {status} but not a JSON inventory list ({{"data": [...]}}): '
+            f"check {option('base_url')} (the API server's root)"
+        )
+    return {item["p1_id"] for item in data if isinstance(item.get("p1_id"), int)}
+
+
+def _check_role_token(target: Target, role: str, exchange: Exchange, option: Callable[[str], str]) -> None:
+    status, url = exchange.response.status, exchange.request.url
+    where = option(f"token_{role}")
+    if role == "read_only" and not 200 <= status < 300:
+        what = "is not accepted" if status == 401 else f"may not list org {target.org_id!r}"
+        raise ConfigError(
+            f"the read_only token {what} ({status} from GET {url}): check {where} "
+            "(a token of this org with only inventory.read)"
+        )
+    if status == 401:
+        whose = "another org's valid token" if role == "other_org" else "a token of this org with only inventory.write"
+        raise ConfigError(f"the {role} token is not accepted (401 from GET {url}): check {where} ({whose})")
+
+
+@dataclass
+class BoundedLedger(Ledger):
+    """The ledger, plus the largest delta of each kind one accepted adjust made: the
+    restore never sends a larger one (a big undo is split into several adjusts)."""
+
+    largest_on_hand: int = 0
+    largest_incoming: int = 0
+
+    def enter(self, body: Mapping[str, Any]) -> None:
+        super().enter(body)
+        self.largest_on_hand = max(self.largest_on_hand, abs(_delta(body.get("delta_on_hand"))))
+        self.largest_incoming = max(self.largest_incoming, abs(_delta(body.get("delta_incoming"))))
+
+
+def _delta(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def undo_steps(on_hand: int, incoming: int, largest_on_hand: int, largest_incoming: int) -> list[tuple[int, int]]:
+    """The (delta_on_hand, delta_incoming) adjusts that undo a net effect of
+    (``on_hand``, ``incoming``), none larger than the largest delta the run sent."""
+    steps = []
+    while on_hand or incoming:
+        step_on_hand = -max(-largest_on_hand, min(largest_on_hand, on_hand))
+        step_incoming = -max(-largest_incoming, min(largest_incoming, incoming))
+        if not (step_on_hand or step_incoming):
+            raise RuntimeError("undo_steps: a net effect without an adjust that made it (a bug in the kit)")
+        steps.append((step_on_hand, step_incoming))
+        on_hand, incoming = on_hand + step_on_hand, incoming + step_incoming
+    return steps
 
 
 class CheckSkipped(Exception):
@@ -50,7 +177,7 @@ class Context:
         self.target = target
         self.client = client
         self.observed = Observed()
-        self.ledger = Ledger()
+        self.ledger = BoundedLedger()
         self.api = Api(
             client,
             target.org_id,
@@ -101,8 +228,7 @@ class Context:
     def product_row(self, exchange: Exchange | None = None) -> dict[str, Any]:
         """The target product's item of the list (reads the list unless given)."""
         exchange = exchange or self.api.list()
-        if not 200 <= exchange.response.status < 300:
-            raise ContractViolation("SCOPE-READ", "the read_write token can list the inventory (200)", exchange)
+        list_ids(self.target, exchange)  # a list the read_write token cannot read is a ConfigError
         for item in exchange.response.json()["data"]:
             if item["p1_id"] == self.target.product_id:
                 return dict(item)
@@ -117,27 +243,29 @@ class Context:
     # -- undoing writes ----------------------------------------------------------------------
 
     def undo(self) -> None:
-        """Undo the net effect of every accepted adjust of the product with one adjust."""
+        """Undo the net effect of every accepted adjust of the product, in adjusts no
+        larger than the largest one the run made (usually one)."""
         on_hand, incoming = self.ledger.on_hand, self.ledger.incoming
-        if not (on_hand or incoming):
-            return
-        exchange = self.api.adjust(
-            {
-                "p1_id": str(self.target.product_id),
-                "delta_on_hand": -on_hand,
-                "delta_incoming": -incoming,
-                "reason": self.reason("restore the product's stock"),
-            }
-        )
-        if not 200 <= exchange.response.status < 300:
-            raise ContractViolation(
-                "NON-NEGATIVE",
-                "the adjust that undoes the run's own adjusts is accepted",
-                exchange,
-                detail=f"the run left on-hand {on_hand:+d} and incoming {incoming:+d}",
+        ledger = self.ledger
+        steps = undo_steps(on_hand, incoming, ledger.largest_on_hand, ledger.largest_incoming)
+        for step_on_hand, step_incoming in steps:
+            exchange = self.api.adjust(
+                {
+                    "p1_id": str(self.target.product_id),
+                    "delta_on_hand": step_on_hand,
+                    "delta_incoming": step_incoming,
+                    "reason": self.reason("restore the product's stock"),
+                }
             )
-        self.undone["delta_on_hand"] = self.undone.get("delta_on_hand", 0) - on_hand
-        self.undone["delta_incoming"] = self.undone.get("delta_incoming", 0) - incoming
+            if not 200 <= exchange.response.status < 300:
+                raise ContractViolation(
+                    "NON-NEGATIVE",
+                    "the adjust that undoes the run's own adjusts is accepted",
+                    exchange,
+                    detail=f"the run left on-hand {on_hand:+d} and incoming {incoming:+d}",
+                )
+            self.undone["delta_on_hand"] = self.undone.get("delta_on_hand", 0) + step_on_hand
+            self.undone["delta_incoming"] = self.undone.get("delta_incoming", 0) + step_incoming
 
     def restore(self) -> Restore:
         """Undo the run's adjusts and read the product's stock back."""
@@ -146,9 +274,12 @@ class Context:
             return result
         try:
             self.undo()
-        except ContractViolation as refused:
+        except (ContractViolation, TargetError) as refused:
             result.error = str(refused)
         result.undone = dict(self.undone)
         # Read without the shape check: a broken server may show a negative stock.
-        result.on_hand_after = self.product_row(self.api.list(validate=False))["stockquantity"]
+        try:
+            result.on_hand_after = self.product_row(self.api.list(validate=False))["stockquantity"]
+        except (ConfigError, TargetError) as unread:
+            result.error = result.error or f"the stock could not be read back: {unread}"
         return result

@@ -46,7 +46,16 @@ class ConfigError(Exception):
 
 
 class TargetError(Exception):
-    """The target could not be talked to (connection refused, timeout, endless 429s)."""
+    """The target could not be talked to (connection refused, timeout, endless 429s).
+
+    The message is one line (``cannot reach URL (connection refused)``); ``request`` names
+    the request that got no answer.
+    """
+
+    def __init__(self, message: str, *, base_url: str = "", request: str = "") -> None:
+        super().__init__(message)
+        self.base_url = base_url
+        self.request = request
 
 
 def _quote(rule: str) -> str:

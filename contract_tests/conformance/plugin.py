@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from contract_tests.conformance.config import HELP, SETTINGS, Target, is_configured, load_target
-from contract_tests.conformance.errors import ConfigError
+from contract_tests.conformance.errors import ConfigError, TargetError
 
 if TYPE_CHECKING:
+    from contract_tests.conformance.client import Client, HttpClient
     from contract_tests.conformance.context import Context
     from contract_tests.conformance.report import CheckResult
 
@@ -39,6 +42,10 @@ class Run:
     context: Context | None = None
     results: dict[str, CheckResult] = field(default_factory=dict)
     restore: dict[str, Any] | None = None
+    client: Client | None = None
+    http: HttpClient | None = None  # the client, when it is the plugin's own
+    preflight_done: bool = False
+    no_verdict: str | None = None  # why the run stopped without one (the target went away)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -61,7 +68,11 @@ def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "inventory_rule(*ids): the documented rules a conformance check verifies")
-    config.stash[_RUN] = Run()
+    _run(config)
+
+
+def _run(config: pytest.Config) -> Run:
+    return config.stash.setdefault(_RUN, Run())
 
 
 def _options(config: pytest.Config) -> dict[str, Any]:
@@ -75,19 +86,71 @@ def _is_ours(item: pytest.Item) -> bool:
     return str(item.path).startswith(PACKAGE_DIR + os.sep)
 
 
+def _option(setting: str) -> str:
+    return "--inventory-" + setting.replace("_", "-")
+
+
+def _points_at_suite(config: pytest.Config) -> bool:
+    """Whether the session's arguments name the suite (``--pyargs contract_tests.conformance``
+    or a path inside it)."""
+    for arg in config.args:
+        name = arg.split("::", 1)[0]
+        if config.option.pyargs and (name == PACKAGE or name.startswith(PACKAGE + ".")):
+            return True
+        path = (config.invocation_params.dir / name).resolve()
+        if path == Path(PACKAGE_DIR) or Path(PACKAGE_DIR) in path.parents:
+            return True
+    return False
+
+
+def _prepare(config: pytest.Config) -> str | None:
+    """Load the target and run the preflight, once; the message when a setting is wrong."""
+    run = _run(config)
+    if run.preflight_done:
+        return None
+    run.preflight_done = True
+    try:
+        target = run.target = load_target(_options(config))
+    except ConfigError as error:
+        return str(error)
+    from contract_tests.conformance.client import HttpClient
+    from contract_tests.conformance.context import preflight
+
+    client = config.hook.pytest_inventory_conformance_client(config=config, target=target)
+    if client is None:
+        client = run.http = HttpClient(target.base_url, rate_limit=target.rate_limit, timeout=target.timeout)
+    run.client = client
+    if any(getattr(plugin, "inventory_preflight_done", False) for plugin in config.pluginmanager.get_plugins()):
+        return None  # ``inventory-mock check`` ran it before starting pytest
+    try:
+        preflight(target, client, _option)
+    except ConfigError as error:
+        return str(error)
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> int | None:
+    # Before the session (and its header): a misconfiguration is one message and status 2.
+    if _points_at_suite(config) and is_configured(_options(config), os.environ):
+        message = _prepare(config)
+        if message is not None:
+            sys.stderr.write(f"inventory conformance: {message}\n")
+            return 2
+    return None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     ours = [item for item in items if _is_ours(item)]
     if not ours:
         return
-    options = _options(config)
-    if not is_configured(options, os.environ):
+    if not is_configured(_options(config), os.environ):
         for item in ours:
             item.add_marker(pytest.mark.skip(reason=NOT_CONFIGURED))
         return
-    try:
-        config.stash[_RUN].target = load_target(options)
-    except ConfigError as error:
-        raise pytest.UsageError(f"inventory conformance: {error}") from None
+    message = _prepare(config)
+    if message is not None:
+        pytest.exit(f"inventory conformance: {message}", returncode=2)
 
 
 @pytest.fixture(scope="session")
@@ -102,30 +165,28 @@ def conformance_target(pytestconfig: pytest.Config) -> Target:
 @pytest.fixture(scope="session")
 def conformance_context(pytestconfig: pytest.Config, conformance_target: Target) -> Iterator[Context]:
     """One context for the whole run; at the end it undoes the run's adjusts."""
-    from contract_tests.conformance.client import HttpClient
     from contract_tests.conformance.context import Context
 
-    hook = pytestconfig.hook.pytest_inventory_conformance_client
-    client = hook(config=pytestconfig, target=conformance_target)
-    http = None
-    if client is None:
-        http = client = HttpClient(
-            conformance_target.base_url, rate_limit=conformance_target.rate_limit, timeout=conformance_target.timeout
-        )
-    context = Context(conformance_target, client)
     run = pytestconfig.stash[_RUN]
+    message = _prepare(pytestconfig)
+    if message is not None:
+        pytest.exit(f"inventory conformance: {message}", returncode=2)
+    assert run.client is not None  # _prepare made one or ended the session
+    context = Context(conformance_target, run.client)
     run.context = context
+    http = run.http
     try:
         yield context
     finally:
         try:
             restore = context.restore()
-            run.restore = restore.to_json()
+            # A read-only run adjusts nothing: there is nothing to restore (``null``).
+            run.restore = restore.to_json() if conformance_target.allow_writes else None
         finally:
             if http is not None:
                 context.observed.note("throttled (429) answers", http.throttled)
                 http.close()
-        if restore.on_hand_before is not None and not restore.restored:
+        if run.no_verdict is None and restore.on_hand_before is not None and not restore.restored:
             raise AssertionError(f"the product's stock was not restored: {json.dumps(run.restore, indent=2)}")
 
 
@@ -140,6 +201,18 @@ def pytest_runtest_makereport(
     from contract_tests.conformance.report import CheckResult
 
     run = item.config.stash[_RUN]
+    error = call.excinfo.value if call.excinfo else None
+    if report.failed and isinstance(error, TargetError | ConfigError):
+        # Not a verdict on the server: the target went away (or stopped accepting the
+        # settings) mid-run. One line, and the session stops.
+        what = "the target stopped answering" if isinstance(error, TargetError) else "the settings stopped working"
+        where = f" at {error.request}" if isinstance(error, TargetError) and error.request else ""
+        message = f"inventory conformance: {what}{where}: {error}"
+        report.longrepr = message
+        if run.no_verdict is None:
+            run.no_verdict = message
+        item.session.shouldstop = message
+        return report
     if report.when == "teardown" and report.failed:
         # Only the session fixture's finalizer (the stock restore) fails at teardown.
         run.results["restore"] = CheckResult(
@@ -159,7 +232,6 @@ def pytest_runtest_makereport(
         result.reason = str(longrepr[2]).removeprefix("Skipped: ") if isinstance(longrepr, tuple) else str(longrepr)
     elif report.failed:
         result.status = "failed"
-        error = call.excinfo.value if call.excinfo else None
         if isinstance(error, ContractViolation):
             result.violated_rule = error.rule
             item.user_properties.append(("violated_rule", error.rule))
@@ -181,6 +253,10 @@ def _describe(item: pytest.Item) -> tuple[str, str, str]:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     run = session.config.stash.get(_RUN, None)
+    if run is not None and run.no_verdict is not None:
+        session.exitstatus = 2  # no verdict: neither conformant (0) nor not (1)
+    if run is not None and run.http is not None and run.context is None:
+        run.http.close()  # made by the preflight, never used by a check
     path = session.config.getoption("inventory_report")
     if run is None or not path or not run.results:
         return

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 
+import pytest
 from conformance_support import SUITE_OPTIONS, RunSuite
 
 import schemas
@@ -55,10 +57,23 @@ def test_without_a_target_the_suite_is_skipped_with_the_reason(pytester, monkeyp
     result.stdout.fnmatch_lines([f"*{NOT_CONFIGURED[:60]}*"])
 
 
-def test_an_incomplete_target_is_a_usage_error(run_suite: RunSuite) -> None:
-    result = run_suite("--inventory-org-id=demo-org")
-    assert result.ret == 4
-    result.stderr.fnmatch_lines(["*missing settings: --product-id / INVENTORY_PRODUCT_ID*"])
+def test_an_incomplete_target_is_a_configuration_error(pytester: pytest.Pytester, monkeypatch) -> None:
+    # In a subprocess: the plugin ends such a session before pytest_configure, which
+    # pytester's in-process runs need.
+    for name in list(os.environ):
+        if name.startswith("INVENTORY_"):
+            monkeypatch.delenv(name)
+    result = pytester.runpytest_subprocess(
+        "--pyargs",
+        "contract_tests.conformance",
+        "-p",
+        "no:cacheprovider",
+        "--inventory-base-url=http://127.0.0.1:9",
+        "--inventory-org-id=demo-org",
+    )
+    assert result.ret == 2
+    assert result.stdout.str().strip() == ""
+    result.stderr.fnmatch_lines(["inventory conformance: missing settings: --product-id / INVENTORY_PRODUCT_ID*"])
 
 
 def test_unrelated_test_runs_are_untouched(pytester) -> None:
