@@ -7,7 +7,6 @@ mockserver.cli`` runs them alone.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import logging
 import os
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import schemas
+from mockserver.alerts.receivers import is_loopback
 from mockserver.errors import ProfileError, SeedError
 from mockserver.fake import InventoryMock
 from mockserver.http.app import ControlSettings
@@ -44,6 +44,13 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     serve.add_argument("--seed", metavar="FILE", help="seed file (JSON); default: the built-in demo seed")
     serve.add_argument(
         "--profile", metavar="FILE", help="behaviour profile (JSON/TOML) for what the API document leaves open"
+    )
+    serve.add_argument(
+        "--allow-webhook-host",
+        metavar="HOST",
+        action="append",
+        default=[],
+        help="a host besides this machine that webhook subscriptions may name (repeatable)",
     )
     serve.add_argument("--control-token", metavar="T", help="require header X-Mock-Control-Token: T on /_mock/")
     serve.add_argument("--no-control", action="store_true", help="serve without the /_mock/ control API")
@@ -79,17 +86,8 @@ def run_openapi(_args: argparse.Namespace) -> int:
     return 0
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def run_serve(args: argparse.Namespace) -> int:
-    if not _is_loopback(args.host) and args.control_token is None and not args.no_control:
+    if not is_loopback(args.host) and args.control_token is None and not args.no_control:
         print(
             f"inventory-mock: refusing to expose the control API on {args.host}: "
             "give --control-token T (or --no-control)",
@@ -106,7 +104,12 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"inventory-mock: bad profile: {error}", file=sys.stderr)
         return 2
     try:
-        mock = InventoryMock(seed, control=ControlSettings(not args.no_control, args.control_token), profile=profile)
+        mock = InventoryMock(
+            seed,
+            control=ControlSettings(not args.no_control, args.control_token),
+            profile=profile,
+            allow_webhook_hosts=args.allow_webhook_host,
+        )
     except SeedError as error:
         print(f"inventory-mock: bad seed: {error}", file=sys.stderr)
         return 2

@@ -13,6 +13,7 @@ from flask import Flask
 
 from mockserver.alerts.delivery import Handler, RetryPolicy, WebhookDispatcher, WsgiApp
 from mockserver.alerts.events import EVENT_TYPES, Delivery, Event, Subscription
+from mockserver.alerts.receivers import refusal
 from mockserver.api import READ_SCOPE, WRITE_SCOPE
 from mockserver.clock import Clock
 from mockserver.errors import MockUsageError
@@ -52,13 +53,14 @@ class InventoryMock:
         id_seed: int | None = None,
         control: ControlSettings | None = None,
         profile: ProfileSource = None,
+        allow_webhook_hosts: Iterable[str] = (),
     ) -> None:
         seed_data, label = load_seed(seed)
         self.clock = Clock()
         self.journal = Journal()
-        self.store = Store(seed_data, self.clock, id_seed=id_seed, source=label)
+        self.store = Store(seed_data, self.clock, id_seed=id_seed, source=label, webhook_hosts=allow_webhook_hosts)
         self.store.profile = Profile.load(profile)
-        self.webhooks = WebhookDispatcher(self.store.events, self.clock)
+        self.webhooks = WebhookDispatcher(self.store.events, self.clock, allowed_hosts=self.store.allowed_webhook_hosts)
         self.store.add_event_listener(self.webhooks.enqueue)
         self.app: Flask = create_app(self.store, self.journal, control, seed_label=label, webhooks=self.webhooks)
 
@@ -268,6 +270,10 @@ class InventoryMock:
         check_seed({"orgs": [{"id": "x", "webhooks": [webhook]}]}, "subscribe()")
         if handler is not None or app is not None:
             self.webhooks.route(url, handler=handler, app=app)
+        if handler is None and app is None:  # delivered over HTTP: say now if it never could be
+            refused = refusal(url, self.store.allowed_webhook_hosts())
+            if refused is not None:
+                raise MockUsageError(refused)
         subscription = Subscription.from_seed(webhook)
         self.store.add_webhook(org_id or self.org_id, subscription)
         return subscription

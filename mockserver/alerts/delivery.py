@@ -24,6 +24,7 @@ from typing import Any
 import requests
 
 from mockserver.alerts.events import Attempt, DeliveryState, Event, EventLog, Subscription
+from mockserver.alerts.receivers import refusal
 from mockserver.alerts.signing import sign
 from mockserver.clock import Clock
 from mockserver.errors import MockUsageError
@@ -120,8 +121,15 @@ class WebhookDispatcher:
     ``requests``.
     """
 
-    def __init__(self, events: EventLog, clock: Clock, policy: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        events: EventLog,
+        clock: Clock,
+        policy: RetryPolicy | None = None,
+        allowed_hosts: Callable[[], Iterable[str]] = tuple,
+    ) -> None:
         self.events = events
+        self._allowed_hosts = allowed_hosts  # hosts besides this machine an HTTP receiver may be on
         self.clock = clock
         self.policy = policy or RetryPolicy()
         # In-process receivers by URL: a URL is routed to a handler or to a WSGI app, never both.
@@ -263,6 +271,9 @@ class WebhookDispatcher:
             if handler is not None:
                 status = handler(WebhookMessage(url, headers, body))
                 return (200 if status is None else int(status)), None
+            refused = refusal(url, self._allowed_hosts())
+            if refused is not None:  # never a request to a host the user did not allow
+                return None, refused
             response = requests.post(url, data=body, headers=headers, timeout=policy.timeout, allow_redirects=False)
             return response.status_code, None
         except Exception as error:  # a receiver's failure is a failed attempt, never the fake's crash

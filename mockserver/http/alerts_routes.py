@@ -15,6 +15,7 @@ from flask import Blueprint, Response, request
 
 from mockserver.alerts.delivery import WebhookDispatcher
 from mockserver.alerts.events import Subscription
+from mockserver.alerts.receivers import refusal
 from mockserver.errors import InvalidRequest, MockUsageError
 from mockserver.http.bodies import checked_seed_part, json_object_body, json_response
 from mockserver.state.store import Store
@@ -43,6 +44,9 @@ def alerts_blueprint(store: Store, webhooks: WebhookDispatcher) -> Blueprint:
         checked_seed_part(
             {"orgs": [{"id": org_id, "webhooks": [webhook]}]}, "$.orgs[0].webhooks[0]", "POST /_mock/webhooks"
         )
+        refused = refusal(str(webhook.get("url")), store.allowed_webhook_hosts())
+        if refused is not None:  # over HTTP no in-process route can follow: refuse now
+            raise InvalidRequest(refused, field="url")
         store.add_webhook(org_id, Subscription.from_seed(webhook))
         return json_response({"status": "ok"}, 201)
 

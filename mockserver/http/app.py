@@ -130,7 +130,7 @@ def create_app(
 
     fault_injection.install(app, store.faults, render_api_error)  # last: see install()
     if webhooks is None:  # delivers the store's stock alerts (InventoryMock passes its own)
-        webhooks = WebhookDispatcher(store.events, store.clock)
+        webhooks = WebhookDispatcher(store.events, store.clock, allowed_hosts=store.allowed_webhook_hosts)
         store.add_event_listener(webhooks.enqueue)
     app.extensions["inventory_mock"]["webhooks"] = webhooks
 

@@ -11,7 +11,7 @@ import hashlib
 import random
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -69,10 +69,17 @@ class Store:
     """The in-memory state of the API: orgs, products, logs, tokens."""
 
     def __init__(
-        self, seed: Mapping[str, Any], clock: Clock, *, id_seed: int | None = None, source: str = "seed"
+        self,
+        seed: Mapping[str, Any],
+        clock: Clock,
+        *,
+        id_seed: int | None = None,
+        source: str = "seed",
+        webhook_hosts: Iterable[str] = (),
     ) -> None:
         self.clock = clock
         self.profile: Profile = DEFAULT  # configuration, not state: reset and load keep it
+        self.webhook_hosts = frozenset(webhook_hosts)  # hosts besides loopback that receivers may name
         self._lock = threading.RLock()
         self._id_seed = id_seed
         self._ids = IdSource(id_seed)
@@ -422,6 +429,10 @@ class Store:
         """Subscribe ``subscription`` to the alerts of ``org_id`` (the org is created if it is new)."""
         with self._lock:
             self._orgs.setdefault(org_id, Org(org_id)).webhooks.append(subscription)
+
+    def allowed_webhook_hosts(self) -> frozenset[str]:
+        """Hosts besides this machine that receivers may be on: the fake's own, and the seed's."""
+        return self.webhook_hosts | frozenset(self._seed.get("allow_webhook_hosts", []))
 
     def webhooks(self, org_id: str) -> list[Subscription]:
         with self._lock:

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import pytest
 
 from mockserver import ControlSettings, InventoryMock, LiveServer, cli
+from mockserver.alerts.receivers import is_loopback
 from mockserver.http import control
 from mockserver.transports import serving
 
@@ -248,7 +249,7 @@ def test_no_control_means_no_control_api() -> None:
     ],
 )
 def test_what_counts_as_loopback(host: str, loopback: bool) -> None:
-    assert cli._is_loopback(host) is loopback
+    assert is_loopback(host) is loopback
 
 
 def test_serve_binds_loopback_by_default() -> None:
