@@ -60,6 +60,7 @@ class Clock:
         self.total = total
         self.shrink = shrink
         self.failed_at: float | None = None
+        self.ran_out = False
         self.examples = 0
 
     def failed(self) -> None:
@@ -69,6 +70,7 @@ class Clock:
     def tick(self) -> None:
         now = time.monotonic()
         if now - self.started > self.total or (self.failed_at is not None and now - self.failed_at > self.shrink):
+            self.ran_out = True
             raise _OutOfTime
 
 
@@ -308,26 +310,35 @@ def run(
         test = hypothesis_seed(seed)(test)
     try:
         test()
-    except ContractViolation:
+    except ContractViolation as error:
+        if clock.ran_out:  # hypothesis stopped shrinking and reports the failure it had
+            raise _cut_short(error, clock) from None
         raise
     except (Blocked, _CannotRun) as reason:
         pytest.skip(f"could not be checked because {reason}")
     except _OutOfTime:
         found = ctx.violations[first:]
-        elapsed = time.monotonic() - clock.started
         if not found:
             ctx.observed.note("stateful test", f"stopped by its {budget:g} s budget after {clock.examples} example(s)")
             return
         # The shortest example of the first failure's rule seen before the budget ran out.
         same = [v for v in found if v.rule == found[0].rule]
-        shortest = min(same, key=lambda v: v.detail.count("\n"))
-        note = f"shrinking stopped by the time budget after {elapsed:.0f} s: this example may not be the shortest"
-        raise ContractViolation(
-            shortest.rule, shortest.expected, shortest.exchange, detail=f"{shortest.detail}\n  ({note})"
-        ) from None
+        raise _cut_short(min(same, key=lambda v: v.detail.count("\n")), clock) from None
     except Flaky as error:
+        if clock.ran_out and len(ctx.violations) > first:
+            raise _cut_short(ctx.violations[first], clock) from error
         # The server's state moved between the failing run and its replay; the first
         # violation seen is still a violation.
         if len(ctx.violations) > first:
             raise ctx.violations[first] from error
         raise
+
+
+def _cut_short(violation: ContractViolation, clock: Clock) -> ContractViolation:
+    elapsed = time.monotonic() - clock.started
+    note = f"shrinking stopped by the time budget after {elapsed:.0f} s: this example may not be the shortest"
+    cut = ContractViolation(
+        violation.rule, violation.expected, violation.exchange, detail=f"{violation.detail}\n  ({note})"
+    )
+    cut.__notes__ = list(getattr(violation, "__notes__", []))
+    return cut
