@@ -103,7 +103,8 @@ def test_a_stateful_failure_marks_only_its_rule_in_the_report(
     report_path = tmp_path / "report.json"
     app = break_store(mock, OnHandBelowZero)
     options = (*SUITE_OPTIONS, "--inventory-allow-writes", f"--inventory-report={report_path}")
-    result = run_suite(*options, "-k", "stateful", app=app)
+    more = ("--inventory-max-examples=30", "--inventory-max-steps=10")  # surely meets a below-zero adjust
+    result = run_suite(*options, *more, "-k", "stateful", app=app)
     assert result.ret == 1
     rules = {rule["id"]: rule for rule in json.loads(report_path.read_text())["rules"]}
     assert rules["NON-NEGATIVE"]["status"] == "failed"
