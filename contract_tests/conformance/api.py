@@ -19,6 +19,11 @@ from contract_tests.conformance.wire import Exchange, Request
 REASON_PREFIX = "contract-test"
 
 
+class Blocked(Exception):
+    """A check could not do what it needed: the server broke another rule on the way
+    (the message says what failed and, where one did, which rule it contradicts)."""
+
+
 class _Default:
     def __repr__(self) -> str:
         return "<the read_write token>"
@@ -51,10 +56,18 @@ class Observed:
     facts: dict[str, Any] = field(default_factory=dict)
 
     def status(self, case: str, status: int) -> None:
+        """A refusal (any 4xx passes where the document names no status): the status seen."""
         self.statuses.setdefault(case, set()).add(status)
 
     def note(self, key: str, value: Any) -> None:
         self.facts[key] = value
+
+    def add(self, key: str, value: Any) -> None:
+        """One more value seen under ``key`` (the report shows the sorted set)."""
+        found = self.facts.setdefault(key, [])
+        if value not in found:
+            found.append(value)
+            found.sort(key=str)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,9 +100,10 @@ class Api:
         self.allow_writes = allow_writes
         self.ledger = ledger or Ledger()
         self.observed = observed or Observed()
-        # How adjust bodies carry p1_id: the document's example sends a string of digits, its
-        # responses an integer; a server may take either. ``Context.start`` learns it.
-        self.p1_id_as_integer = False
+        # Which JSON type of p1_id the server takes in an adjust body (the document's example
+        # sends a string of digits, its responses an integer): learnt with the first write.
+        self.p1_id_form: str | None = None  # "string" | "integer" | "both" | "neither"
+        self.p1_id_refusal: Exchange | None = None  # the refused example, when "neither"
 
     def list(
         self,
@@ -126,30 +140,64 @@ class Api:
         token: Token = DEFAULT,
         org_id: str | None = None,
         authorization: str | None = None,
+        as_sent: bool = False,
+        content_type: str | None = "application/json",
     ) -> Exchange:
-        """POST an adjust. Only when writes are allowed, and only with a ``contract-test`` reason."""
+        """POST an adjust. Only when writes are allowed, and only with a ``contract-test`` reason.
+
+        A ``p1_id`` (integer or string of digits) is sent in the form the server takes
+        (``learn_p1_id_form``), unless ``as_sent``. Raises ``Blocked`` when the server takes
+        neither form (the check of rule AUDIT reports that).
+        """
         if not self.allow_writes:
             raise RuntimeError("the suite tried to adjust stock without allow_writes (a bug in the kit)")
         reason = body.get("reason")
         if isinstance(reason, str) and not reason.startswith(REASON_PREFIX):
             raise RuntimeError(f"adjust reasons must start with {REASON_PREFIX!r} (a bug in the kit): {reason!r}")
-        body = self._p1_id_as_learned(body)
+        if not as_sent and _is_id(body.get("p1_id")):
+            form = self.learn_p1_id_form()
+            if form == "neither":
+                raise Blocked(
+                    "the server refuses the document's example adjust, with p1_id as a string of digits and "
+                    "as an integer (a failure of AUDIT)"
+                )
+            p1_id = body["p1_id"]
+            body = {**body, "p1_id": int(p1_id) if form == "integer" else str(p1_id)}
+        return self._post_adjust(body, token, org_id, authorization, content_type)
+
+    def learn_p1_id_form(self) -> str:
+        """Which form of ``p1_id`` an adjust body may take: a zero-delta adjust of the product
+        with a string of digits (the document's example), then one with an integer."""
+        if self.p1_id_form is None:
+            reason = f"{REASON_PREFIX}: p1_id form"
+            probes = {
+                form: self._post_adjust({"p1_id": value, "delta_on_hand": 0, "reason": reason})
+                for form, value in (("string", str(self.product_id)), ("integer", self.product_id))
+            }
+            taken = [form for form, exchange in probes.items() if 200 <= exchange.response.status < 300]
+            self.p1_id_form = "both" if len(taken) == 2 else taken[0] if taken else "neither"
+            if not taken:
+                self.p1_id_refusal = probes["string"]
+            self.observed.note("p1_id in the adjust body", self.p1_id_form)
+        return self.p1_id_form
+
+    def _post_adjust(
+        self,
+        body: Mapping[str, Any],
+        token: Token = DEFAULT,
+        org_id: str | None = None,
+        authorization: str | None = None,
+        content_type: str | None = "application/json",
+    ) -> Exchange:
         payload = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        exchange = self._send(
-            "adjust", "POST", f"{self._prefix(org_id)}/adjust", token, authorization, body=payload, json_body=True
-        )
+        path = f"{self._prefix(org_id)}/adjust"
+        exchange = self._send("adjust", "POST", path, token, authorization, body=payload, content_type=content_type)
         if 200 <= exchange.response.status < 300:
             if _is_product(body.get("p1_id"), self.product_id) and (org_id or self.org_id) == self.org_id:
                 self.ledger.enter(body)
             else:
                 self.ledger.elsewhere.append(exchange.request.curl())
         return exchange
-
-    def _p1_id_as_learned(self, body: Mapping[str, Any]) -> Mapping[str, Any]:
-        p1_id = body.get("p1_id")
-        if self.p1_id_as_integer and isinstance(p1_id, str) and p1_id.isdigit():
-            return {**body, "p1_id": int(p1_id)}
-        return body
 
     def _prefix(self, org_id: str | None) -> str:
         return f"/api/v2/public/orgs/{org_id or self.org_id}/inventory"
@@ -164,7 +212,7 @@ class Api:
         *,
         query: Mapping[str, str] | None = None,
         body: bytes | None = None,
-        json_body: bool = False,
+        content_type: str | None = None,
         validate: bool = True,
     ) -> Exchange:
         headers = {"Accept": "application/json"}
@@ -172,14 +220,14 @@ class Api:
             headers["Authorization"] = authorization
         elif token is not None:
             headers["Authorization"] = f"Bearer {self.token if isinstance(token, _Default) else token}"
-        if json_body:
-            headers["Content-Type"] = "application/json"
+        if content_type is not None:
+            headers["Content-Type"] = content_type
         request = Request(method, path, query or {}, headers, body, base_url=self.client.base_url)
         exchange = Exchange(request, self.client.send(request))
         if validate and 200 <= exchange.response.status < 300:
             check_shape(endpoint, exchange)
             if endpoint == "adjust":
-                self.observed.status("adjust accepted (success status)", exchange.response.status)
+                self.observed.add("adjust success status", exchange.response.status)
         return exchange
 
 
@@ -220,6 +268,13 @@ def _problems(name: str, body: Any) -> list[str]:
 
 def _int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _is_id(value: Any) -> bool:
+    """An integer or a string of digits: a p1_id the kit may send in either form."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit())
 
 
 def _is_product(value: Any, product_id: int) -> bool:

@@ -2,7 +2,11 @@
 
 Each check is strict where the API document is (a named status, a named limit) and
 lenient where it is silent: there any 4xx with a JSON body passes and the status is
-recorded in the report's ``observed`` section.
+recorded in the report's ``observed`` section. The checks send only what the document
+guarantees valid (short reasons and shop ids, object metadata, ``p1_id`` in the form the
+server takes: ``Api.learn_p1_id_form``) and record every choice the server made where the
+document is silent (docs/conformance.md lists them). A read a check needs only to get
+going that fails is ``Blocked`` (the check could not be checked), not a failure of its rule.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from typing import Any
 
 import schemas
 from contract_tests.conformance import expect
-from contract_tests.conformance.api import DEFAULT, Token
+from contract_tests.conformance.api import DEFAULT, Blocked, Token
 from contract_tests.conformance.context import CheckSkipped, Context
+from contract_tests.conformance.errors import ContractViolation
 from contract_tests.conformance.model import LOG_CAP
 from contract_tests.conformance.registry import check
 from contract_tests.conformance.wire import Exchange
@@ -36,14 +41,34 @@ def _reads(ctx: Context, p1_id: int | None = None) -> Iterator[tuple[str, Read]]
 
 
 def _data(exchange: Exchange, what: str) -> list[Any]:
-    """The ``data`` of a read the run relies on (the read_write token must be able to read)."""
-    data: list[Any] = expect.ok(exchange, f"{what} with the read_write token")["data"]
+    """The ``data`` of a read the check needs to get going; ``Blocked`` if it fails (a failed
+    read is not a failure of the check's rule; the checks of SHAPES and SCOPE-READ judge it)."""
+    if not 200 <= exchange.response.status < 300:
+        raise Blocked(f"{what} with the read_write token answered {exchange.response.status}")
+    data: list[Any] = exchange.response.json()["data"]
     return data
+
+
+def _row(ctx: Context, exchange: Exchange | None = None) -> dict[str, Any]:
+    """The target product's list item; ``Blocked`` if the list cannot be read."""
+    try:
+        return ctx.product_row(exchange)
+    except ContractViolation as error:
+        if error.rule != "SCOPE-READ" or error.exchange is None:
+            raise  # a SHAPES problem of a 2xx list is a failure (of SHAPES)
+        raise Blocked(f"list with the read_write token answered {error.exchange.response.status}") from None
+
+
+def _writing(ctx: Context) -> None:
+    """Before a check's first write: read the stock to restore, learn the p1_id form."""
+    _row(ctx)
+    ctx.start()
+    ctx.api.learn_p1_id_form()
 
 
 def _state(ctx: Context) -> tuple[Any, ...]:
     """What an adjust changes, as far as the API shows it: stock, entry count, newest entry."""
-    row = ctx.product_row()
+    row = _row(ctx)
     log = _data(ctx.api.log(ctx.target.product_id), "log")
     return row["stockquantity"], row["log_entries"], row["last_activity"], log[0]["id"] if log else None
 
@@ -55,7 +80,7 @@ def _refused_and_unchanged(
 
     ``before``: the state read earlier (several refusals in a row compare with one read).
     """
-    ctx.start()
+    _writing(ctx)
     if before is None:
         before = _state(ctx)
     exchange = ctx.api.adjust(body, token=token)
@@ -140,7 +165,7 @@ def adjust_needs_the_write_scope(ctx: Context) -> None:
 @check("SCOPE-WRITE", needs=("allow_writes", "token_write_only"))
 def write_scope_is_enough_to_adjust(ctx: Context) -> None:
     """A token with only ``inventory.write`` can adjust."""
-    ctx.start()
+    _writing(ctx)
     exchange = ctx.api.adjust(_harmless_adjust(ctx, "write-only token"), token=ctx.target.tokens.write_only)
     expect.ok(exchange, "adjust with a write-only token")
 
@@ -210,7 +235,7 @@ def foreign_product_is_404(ctx: Context) -> None:
 @check("NON-NEGATIVE", needs=("allow_writes",))
 def on_hand_cannot_go_below_zero(ctx: Context) -> None:
     """An adjust that would take on-hand stock below zero is refused and changes nothing."""
-    ctx.start()
+    _writing(ctx)
     before = _state(ctx)
     stock = before[0]
     body = {"p1_id": str(ctx.target.product_id), "delta_on_hand": -(stock + 1), "reason": ctx.reason("below zero")}
@@ -263,7 +288,7 @@ def log_has_at_most_200_entries(ctx: Context) -> None:
 @check("LOG-CAP", needs=("allow_writes",))
 def log_returns_the_newest_200(ctx: Context) -> None:
     """Past 200 entries, exactly the newest 200 come back, newest first."""
-    ctx.start()
+    _writing(ctx)
     earlier = [e["id"] for e in _data(ctx.api.log(ctx.target.product_id), "log")]
     created = []
     for i in range(max(LOG_CAP + 1 - len(earlier), 3)):
@@ -338,7 +363,7 @@ def history_days_max_is_365(ctx: Context) -> None:
     for text in ("0", "-1", "abc"):
         seen = ctx.api.history(ctx.target.product_id, text)
         expect.that(seen.response.status < 500, f"history?days={text} is answered without a server error", seen)
-        ctx.observed.status(f"history?days={days}", seen.response.status)
+        ctx.observed.status(f"history?days={text}", seen.response.status)
 
 
 # -- SHAPES -----------------------------------------------------------------------------------
@@ -351,14 +376,20 @@ def list_matches_its_schema(ctx: Context) -> None:
     ids = [item["p1_id"] for item in expect.ok(exchange, "list")["data"]]
     ctx.product_row(exchange)
     ctx.observed.note("list order", _order(ids, "p1_id"))
+    stamps = [item["last_activity"] for item in exchange.response.json()["data"] if item["last_activity"]]
+    if stamps:
+        ctx.observed.add("timestamps", _precision(stamps[0]))
 
 
 @check("SHAPES")
 def log_matches_its_schema(ctx: Context) -> None:
     """The log body matches ``log-response``."""
     exchange = ctx.api.log(ctx.target.product_id)
-    stamps = [_moment(e["created_at"]) for e in expect.ok(exchange, "log")["data"]]
+    texts = [e["created_at"] for e in expect.ok(exchange, "log")["data"]]
+    stamps = [_moment(text) for text in texts]
     ctx.observed.note("log order", _order(stamps[::-1], "created_at", reverse=True))
+    if texts:
+        ctx.observed.add("timestamps", _precision(texts[0]))
 
 
 @check("SHAPES")
@@ -385,9 +416,33 @@ def errors_are_4xx_with_a_json_body(ctx: Context) -> None:
         body = exchange.response.json()
         shapes[what] = {
             "keys": sorted(body) if isinstance(body, dict) else type(body).__name__,
+            "content_type": exchange.response.headers.get("Content-Type", ""),
             "matches_error_response_schema": not schemas.violations("error-response", body, limit=1),
         }
+        ctx.observed.add("error body shape", _error_shape(exchange))
     ctx.observed.note("error body", shapes)
+
+
+def _error_shape(exchange: Exchange) -> str:
+    """Which of the usual error bodies a refusal has (observed only: the document names none)."""
+    body = exchange.response.json()
+    content_type = exchange.response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    keys = set(body) if isinstance(body, dict) else set()
+    if content_type == "application/problem+json":
+        return "problem+json (RFC 9457)"
+    if {"error", "message"} <= keys:
+        return "error/message"
+    if {"detail", "code"} <= keys:
+        return "detail/code"
+    return "other: " + (", ".join(sorted(keys)) if keys else type(body).__name__)
+
+
+def _precision(stamp: str) -> str:
+    """``seconds`` or ``fractional seconds (N digits)`` of an ISO 8601 timestamp."""
+    if "." not in stamp:
+        return "seconds"
+    digits = len(stamp.split(".", 1)[1].rstrip("Z").split("+")[0].split("-")[0])
+    return f"fractional seconds ({digits} digits)"
 
 
 def _order(values: list[Any], key: str, *, reverse: bool = False) -> str:
@@ -407,8 +462,14 @@ def _order(values: list[Any], key: str, *, reverse: bool = False) -> str:
 def adjust_is_logged_with_its_fields(ctx: Context) -> None:
     """An accepted adjust is in the log with its deltas, reason, shop_id and metadata, and the
     list's stockquantity, log_entries and last_activity follow it."""
-    ctx.start()
-    before = ctx.product_row()
+    _writing(ctx)
+    expect.that(
+        ctx.api.p1_id_form != "neither",
+        "the document's example adjust is accepted: p1_id as a string of digits (or at least as an integer)",
+        ctx.api.p1_id_refusal,
+        detail="a zero-delta adjust of the product was refused with p1_id as a string and as an integer",
+    )
+    before = _row(ctx)
     marker = uuid.uuid4().hex
     body = {
         "p1_id": str(ctx.target.product_id),  # a string, as in the document's example
@@ -433,7 +494,7 @@ def adjust_is_logged_with_its_fields(ctx: Context) -> None:
         )
     expect.that(entry["p1_id"] == ctx.target.product_id, "the log entry names the product", exchange)
     listed = ctx.api.list()
-    after = ctx.product_row(listed)
+    after = _row(ctx, listed)
     for name, wanted in (
         ("stockquantity", before["stockquantity"] + 3),
         ("log_entries", before["log_entries"] + 1),
@@ -446,8 +507,26 @@ def adjust_is_logged_with_its_fields(ctx: Context) -> None:
             detail=f"{name} = {after[name]!r}, expected {wanted!r}",
         )
     undo = {"p1_id": ctx.target.product_id, "delta_on_hand": -3, "delta_incoming": -2, "reason": ctx.reason("undo")}
-    status = ctx.api.adjust(undo).response.status
-    ctx.observed.note("adjust with p1_id as a JSON integer", "accepted" if status < 300 else f"refused ({status})")
+    ctx.api.adjust(undo)
+    _observe_adjust_choices(ctx)
+
+
+def _observe_adjust_choices(ctx: Context) -> None:
+    """What the server does with adjusts the document neither allows nor forbids (zero deltas,
+    so an accepted one changes no stock): recorded, never judged."""
+    harmless = _harmless_adjust(ctx, "observed")
+    json_type = "application/json"
+    cases: list[tuple[str, dict[str, Any], str | None]] = [
+        ("adjust with a field the document does not name", {**harmless, "contract_test_note": 1}, json_type),
+        ("adjust with metadata that is not an object", {**harmless, "metadata": [1, 2]}, json_type),
+        ("adjust without Content-Type: application/json", harmless, None),
+        ("adjust with a 65-character reason", {**harmless, "reason": ctx.reason("r" * 50)}, json_type),
+        ("adjust with a 33-character shop_id", {**harmless, "shop_id": "contract-test-" + "s" * 19}, json_type),
+        ("adjust with 1025 bytes of metadata", {**harmless, "metadata": {"pad": "m" * 1015}}, json_type),
+    ]
+    for what, body, content_type in cases:
+        status = ctx.api.adjust(body, content_type=content_type).response.status
+        ctx.observed.note(what, "accepted" if 200 <= status < 300 else f"answered {status}")
 
 
 # -- HISTORY -----------------------------------------------------------------------------------
@@ -504,7 +583,7 @@ def history_is_the_daily_sum_of_the_log(ctx: Context) -> None:
 @check("HISTORY", needs=("allow_writes",))
 def history_follows_adjusts(ctx: Context) -> None:
     """Adjusts are added to their UTC day in the history."""
-    ctx.start()
+    _writing(ctx)
     before = _days(_data(ctx.api.history(ctx.target.product_id, 2), "history"))
     deltas = [(2, 1), (-1, 0), (0, 4)]
     ids = set()

@@ -206,22 +206,9 @@ class Context:
                 raise CheckSkipped(f"needs {setting}: set {where_to_set(setting)}")
 
     def start(self) -> None:
-        """Before the first write: read the product's stock (to verify the restore) and learn
-        which form of ``p1_id`` the server's adjust takes."""
+        """Read the product's stock once, before the first write (to verify the restore)."""
         if self._on_hand_at_start is None:
             self._on_hand_at_start = self.product_row()["stockquantity"]
-            self._learn_p1_id_form()
-
-    def _learn_p1_id_form(self) -> None:
-        """The document's example sends ``"p1_id": "12345"``; its responses say ``12345``. A
-        zero-delta adjust in each form tells which the server takes (recorded as observed)."""
-        accepted = []
-        for form, p1_id in (("string", str(self.target.product_id)), ("integer", self.target.product_id)):
-            body = {"p1_id": p1_id, "delta_on_hand": 0, "reason": self.reason(f"p1_id as {form}")}
-            if 200 <= self.api.adjust(body).response.status < 300:
-                accepted.append(form)
-        self.observed.note("p1_id in the adjust body", " and ".join(accepted) or "neither form accepted")
-        self.api.p1_id_as_integer = accepted == ["integer"]
 
     # -- reading the product -------------------------------------------------------------
 

@@ -48,6 +48,8 @@ class StockModel:
     incoming_high: int = INCOMING_CEILING
     incoming_change: int = 0  # the run's net change of incoming stock
     entries: list[Entry] = field(default_factory=list)  # accepted by the run, oldest first
+    last_refused: bool = False  # the latest adjust was refused: nothing may have changed since
+    below_zero_statuses: set[int] = field(default_factory=set)  # statuses of refusals the model required
 
     def verdict(self, delta_on_hand: int, delta_incoming: int) -> bool | None:
         """Must the server accept (True) or refuse (False) this adjust? None: either is right."""
@@ -60,7 +62,13 @@ class StockModel:
             return False
         return None
 
+    def is_below_zero(self, status: int) -> bool:
+        """Whether a refusal with ``status`` reads as a below-zero refusal (any status does
+        until the server has refused an adjust the model knew goes below zero)."""
+        return not self.below_zero_statuses or status in self.below_zero_statuses
+
     def accepted(self, entry: Entry) -> None:
+        self.last_refused = False
         needed = -(self.incoming_change + entry.delta_incoming)
         self.incoming_low = max(self.incoming_low, needed)
         self.on_hand += entry.delta_on_hand
@@ -69,8 +77,15 @@ class StockModel:
         self.entries.append(entry)
 
     def refused(self, delta_on_hand: int, delta_incoming: int) -> None:
+        """A refusal as a below-zero one: it tells the model about incoming stock."""
+        self.last_refused = True
         if self.on_hand + delta_on_hand >= 0:  # then incoming must have been the reason
             self.incoming_high = min(self.incoming_high, -(self.incoming_change + delta_incoming) - 1)
+
+    def refused_anyway(self) -> None:
+        """A refusal of an adjust the model deems valid (a limit the server inferred): it
+        tells nothing about stock, and nothing changes."""
+        self.last_refused = True
 
     def expected_log(self) -> list[str]:
         """Ids of the log, newest first: the run's entries, then the log at the start."""

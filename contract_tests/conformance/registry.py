@@ -55,9 +55,17 @@ class Check:
         return (self.function.__doc__ or self.name).strip().splitlines()[0]
 
     def __call__(self, context: Context) -> None:
+        """Run the check; raises ``ContractViolation`` (a rule broken) or ``CheckSkipped``
+        (a setting missing, or a step it needed failed: "could not be checked because ...")."""
+        from contract_tests.conformance.api import Blocked
+        from contract_tests.conformance.context import CheckSkipped
+
         context.require(*self.needs)
         with checking(self.rule):
-            self.function(context)
+            try:
+                self.function(context)
+            except Blocked as reason:
+                raise CheckSkipped(f"could not be checked because {reason}") from None
 
 
 CHECKS: list[Check] = []

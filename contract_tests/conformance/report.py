@@ -7,7 +7,14 @@ Format (``report.json``; a Markdown summary is written beside it)::
      "target": {base_url, org_id, product_id, foreign_product_id, allow_writes, tokens_given, ...},
      "summary": {"passed": n, "failed": n, "skipped": n},
      "rules": [{"id", "summary", "quote", "status": "passed" | "failed" | "skipped", "reason",
+                "verdict": "passed" | "failed here: ..." | "could not be checked because ...",
                 "checks": [{"name", "test", "doc", "status", "reason", "violated_rule"}]}],
+
+A rule fails only where an answer contradicted its sentence: a check's failure counts for the
+rule its ``ContractViolation`` names (``violated_rule``), so a failure of the stateful test,
+which covers several rules, marks only the rule it broke. A check of a rule that failed on a
+violation of another rule, or was skipped, leaves its rule "could not be checked" (unless
+another of its checks passed).
      "observed": {"error_statuses": {case: [status, ...]}, "adjust ...": ..., "list order": ...},
      "restore": {"accepted_adjusts", "undone", "on_hand_before", "on_hand_after", "restored", ...}}
 """
@@ -59,17 +66,42 @@ def build(
     }
 
 
+CANNOT = "could not be checked because "
+
+
 def _rule_status(rule_id: str, results: list[CheckResult]) -> dict[str, str]:
-    failed = [r for r in results if r.status == "failed"]
-    own = [r for r in failed if r.violated_rule == rule_id] or failed
-    if own:
-        return {"status": "failed", "reason": own[0].reason}
-    if any(r.status == "passed" for r in results):
-        skipped = [r for r in results if r.status == "skipped"]
-        return {"status": "passed", "reason": f"{len(skipped)} check(s) skipped" if skipped else ""}
-    if results:
-        return {"status": "skipped", "reason": "; ".join(sorted({r.reason for r in results}))}
-    return {"status": "skipped", "reason": "no check of this rule ran"}
+    here = [r for r in results if r.status == "failed" and _failed_rule(r) == rule_id]
+    if here:
+        why = "; ".join(f"{r.name} ({_first_line(r.reason)})" for r in here)
+        return {"status": "failed", "reason": here[0].reason, "verdict": f"failed here: {why}"}
+    own = [r for r in results if rule_id in r.rules]
+    unchecked = [f"{r.name}: {_why_unchecked(r)}" for r in own if r.status != "passed"]
+    if any(r.status == "passed" for r in own):
+        note = f"{len(unchecked)} check(s) could not be checked: " + "; ".join(unchecked) if unchecked else ""
+        return {"status": "passed", "reason": note, "verdict": "passed"}
+    reason = "; ".join(unchecked) if unchecked else "no check of this rule ran"
+    return {"status": "skipped", "reason": reason, "verdict": CANNOT + reason}
+
+
+def _failed_rule(result: CheckResult) -> str | None:
+    """The rule a failed check counts against: the rule its violation names; without one
+    (the kit stopped on something else), the check's rule if it has only one."""
+    if result.violated_rule is not None:
+        return result.violated_rule
+    return result.rules[0] if len(result.rules) == 1 else None
+
+
+def _why_unchecked(result: CheckResult) -> str:
+    if result.status == "skipped":
+        return result.reason.removeprefix(CANNOT)
+    if result.violated_rule is not None:
+        return f"it met a failure of {result.violated_rule} ({_first_line(result.reason)})"
+    return f"it stopped on an error ({_first_line(result.reason)})"
+
+
+def _first_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[0] if lines else ""
 
 
 def _check_json(result: CheckResult) -> dict[str, Any]:
@@ -98,12 +130,13 @@ def markdown(report: dict[str, Any]) -> str:
         f"{counts['passed']} checks passed, {counts['failed']} failed, {counts['skipped']} skipped"
         f" (writes {'allowed' if target.get('allow_writes') else 'not allowed'}).",
         "",
-        "| rule | status | checks | note |",
+        "| rule | status | checks | verdict |",
         "|---|---|---|---|",
     ]
     for rule in report["rules"]:
         checks = ", ".join(f"{c['name']} ({c['status']})" for c in rule["checks"]) or "-"
-        note = rule["reason"].splitlines()[0] if rule["reason"] else ""
+        verdict = rule.get("verdict") or rule["status"]
+        note = verdict.splitlines()[0] if verdict else ""
         lines.append(f"| {rule['id']} | {rule['status']} | {checks} | {note.replace('|', '/')} |")
     lines += ["", "## Observed where the document is silent", ""]
     for key, value in report["observed"].items():

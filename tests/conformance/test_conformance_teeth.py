@@ -26,7 +26,7 @@ from mockserver.http import parsing
 
 @pytest.mark.parametrize("fault", FAULTS, ids=lambda f: f"{f.rule}:{f.name}")
 def test_a_broken_rule_fails_its_check(fault: Fault, mock: InventoryMock) -> None:
-    violations = run_checks(fault.build(mock), rule=fault.rule)
+    violations = run_checks(fault.build(mock), rule=fault.rule, skips=True)
     assert fault.rule in {v.rule for v in violations}, [str(v) for v in violations]
 
 

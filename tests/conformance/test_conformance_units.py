@@ -105,14 +105,36 @@ def test_the_report_gives_every_rule_a_status() -> None:
     ]
     built = report.build(results, {"base_url": "http://x"}, {"error_statuses": {"x": [401]}}, None)
     statuses = {rule["id"]: (rule["status"], rule["reason"]) for rule in built["rules"]}
-    assert statuses["AUTH"] == ("passed", "1 check(s) skipped")
+    assert statuses["AUTH"] == ("passed", "1 check(s) could not be checked: b: needs writes")
     assert statuses["SHAPES"] == ("failed", "[SHAPES] boom")  # named by a violation in another rule's check
-    assert statuses["AUDIT"][0] == "failed"
-    assert statuses["LOG-CAP"] == ("skipped", "needs writes")
+    verdicts = {rule["id"]: rule["verdict"] for rule in built["rules"]}
+    assert verdicts["SHAPES"] == "failed here: c ([SHAPES] boom)"
+    # AUDIT's only check met SHAPES' failure: AUDIT could not be checked, it did not fail.
+    assert statuses["AUDIT"][0] == "skipped"
+    assert verdicts["AUDIT"] == "could not be checked because c: it met a failure of SHAPES ([SHAPES] boom)"
+    assert statuses["LOG-CAP"] == ("skipped", "d: needs writes")
     assert statuses["HISTORY"] == ("skipped", "no check of this rule ran")
     assert built["summary"] == {"passed": 1, "failed": 1, "skipped": 2}
     assert built["format"] == "inventory-conformance-report/1"
-    assert "- `x`: 401" in report.markdown(built)
+    markdown = report.markdown(built)
+    assert "- `x`: 401" in markdown
+    assert "| SHAPES | failed | c (failed) | failed here: c ([SHAPES] boom) |" in markdown
+
+
+def test_a_stateful_failure_marks_only_the_rule_it_broke() -> None:
+    stateful = ("NON-NEGATIVE", "AUDIT", "HISTORY", "LOG-CAP", "SHAPES")
+    results = [
+        CheckResult("stateful", "t::s", "doc", stateful, "failed", "[AUDIT] log entry lost", violated_rule="AUDIT"),
+        CheckResult("on_hand_cannot_go_below_zero", "t::n", "doc", ("NON-NEGATIVE",), "passed"),
+        CheckResult("e", "t::e", "doc", ("HISTORY",), "skipped", "could not be checked because the log read failed"),
+    ]
+    rules = {rule["id"]: rule for rule in report.build(results, None, {}, None)["rules"]}
+    assert rules["AUDIT"]["status"] == "failed"
+    assert rules["NON-NEGATIVE"]["status"] == "passed"
+    assert {rules[r]["status"] for r in ("HISTORY", "LOG-CAP", "SHAPES")} == {"skipped"}
+    assert rules["HISTORY"]["verdict"].startswith("could not be checked because ")
+    assert "e: the log read failed" in rules["HISTORY"]["verdict"]
+    assert "stateful: it met a failure of AUDIT" in rules["LOG-CAP"]["verdict"]
 
 
 def test_the_kit_never_imports_the_fake() -> None:
