@@ -53,14 +53,21 @@ class _CannotRun(BaseException):
 
 class Clock:
     """The stateful test's wall-clock budget: ``total`` for everything, ``shrink`` from the
-    first failure on."""
+    first failure on.
+
+    Out of time before any failure, the remaining examples go idle (their steps send
+    nothing: interrupting hypothesis mid-generation would make it call the data flaky);
+    out of time once a failure was found, shrinking is cut short (``_OutOfTime``).
+    """
 
     def __init__(self, total: float, shrink: float) -> None:
         self.started = time.monotonic()
         self.total = total
         self.shrink = shrink
         self.failed_at: float | None = None
+        self.examples_run = 0  # examples started before the budget ran out
         self.ran_out = False
+        self.idle = False
         self.examples = 0
 
     def failed(self) -> None:
@@ -69,7 +76,11 @@ class Clock:
 
     def tick(self) -> None:
         now = time.monotonic()
-        if now - self.started > self.total or (self.failed_at is not None and now - self.failed_at > self.shrink):
+        if self.failed_at is None:
+            if now - self.started > self.total and not self.idle:
+                self.idle = True
+                self.examples_run = self.examples
+        elif now - self.started > self.total or now - self.failed_at > self.shrink:
             self.ran_out = True
             raise _OutOfTime
 
@@ -90,6 +101,8 @@ class StockMachine(RuleBasedStateMachine):
 
     def _start(self) -> None:
         self.clock.tick()
+        if self.clock.idle:
+            return
         ctx = self.ctx
         listed = self._call(self.api.list())
         expect.ok(listed, "list with the read_write token", rule="AUDIT")
@@ -122,6 +135,8 @@ class StockMachine(RuleBasedStateMachine):
         return ContractViolation(error.rule, error.expected, error.exchange, detail=detail)
 
     def _checked(self, step: Any, *args: Any) -> None:
+        if self.clock.idle:
+            return  # out of time before any failure: the example sends nothing more
         try:
             step(*args)
         except ContractViolation as error:
@@ -132,7 +147,13 @@ class StockMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         # Every example starts from the same stock, so a failure replays the same way.
-        self.ctx.undo()
+        try:
+            self.ctx.undo()
+        except ContractViolation as refused:
+            # A refused valid adjust is no failure of a rule; the next example reads the stock
+            # it starts from, and the run's restore undoes the rest (or says it could not).
+            status = refused.exchange.response.status if refused.exchange is not None else 0
+            self.ctx.observed.status("adjust undoing an example, refused", status)
 
     # -- steps ----------------------------------------------------------------------------
 
@@ -310,6 +331,10 @@ def run(
         test = hypothesis_seed(seed)(test)
     try:
         test()
+        if clock.idle:
+            ctx.observed.note(
+                "stateful test", f"stopped by its {budget:g} s budget after {clock.examples_run} example(s)"
+            )
     except ContractViolation as error:
         if clock.ran_out:  # hypothesis stopped shrinking and reports the failure it had
             raise _cut_short(error, clock) from None
