@@ -67,7 +67,7 @@ def test_the_stateful_test_finds_a_broken_rule(broken: type, rule: str, mock: In
     context = Context(target, WsgiClient(break_store(mock, broken), BASE_URL))
     with pytest.raises(ContractViolation) as caught:
         # Shrinking replays the failure hundreds of times; one test below covers it.
-        machine.run(context, derandomize=True, phases=[Phase.generate])
+        machine.run(context, derandomize=True, phases=[Phase.generate], budget=600)  # bounded by examples, not time
     assert caught.value.rule == rule
     assert "calls of this example:" in str(caught.value)
 
@@ -77,7 +77,7 @@ def test_the_stateful_test_shrinks_a_failure_to_a_short_sequence(mock: Inventory
         make_target(max_examples=20, max_steps=10), WsgiClient(break_store(mock, OnHandBelowZero), BASE_URL)
     )
     with pytest.raises(ContractViolation) as caught:
-        machine.run(context, derandomize=True)
+        machine.run(context, derandomize=True, budget=600, shrink_budget=600)  # a loaded machine must not cut shrinking
     assert caught.value.rule == "NON-NEGATIVE"
     steps = str(caught.value).split("calls of this example:")[1].split("received:")[0]
     adjusts = [line for line in steps.splitlines() if ". POST " in line]
