@@ -101,10 +101,6 @@ class Profile:
         default = Profile().to_json()
         return {key: value for key, value in self.to_json().items() if key != "name" and default.get(key) != value}
 
-    def with_(self, **settings: Any) -> Profile:
-        """A copy with ``settings`` changed (validated like a file)."""
-        return Profile.from_json({**self.to_json(), **settings}, "with_()")
-
 
 ProfileSource = Profile | dict[str, Any] | str | Path | None
 
