@@ -84,7 +84,7 @@ class Profile:
         problems = schemas.violations("profile", data, limit=1)
         if problems:
             raise ProfileError(source, problems[0].path, problems[0].message)
-        values = {key: value for key, value in data.items() if key != "$schema"}
+        values = {key: value for key, value in data.items() if key not in ("$schema", "calibration")}
         limits = Limits(**{**asdict(Limits()), **values.pop("limits", {})})
         return cls(**values, limits=limits)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import schemas
+from contract_tests.conformance import observations as seen
 from contract_tests.conformance.client import Client
 from contract_tests.conformance.errors import ContractViolation
 from contract_tests.conformance.wire import Exchange, Request
@@ -178,7 +179,7 @@ class Api:
             self.p1_id_form = "both" if len(taken) == 2 else taken[0] if taken else "neither"
             if not taken:
                 self.p1_id_refusal = probes["string"]
-            self.observed.note("p1_id in the adjust body", self.p1_id_form)
+            self.observed.note(seen.P1_ID_FORM, self.p1_id_form)
         return self.p1_id_form
 
     def _post_adjust(
@@ -227,7 +228,7 @@ class Api:
         if validate and 200 <= exchange.response.status < 300:
             check_shape(endpoint, exchange)
             if endpoint == "adjust":
-                self.observed.add("adjust success status", exchange.response.status)
+                self.observed.add(seen.ADJUST_STATUS, exchange.response.status)
         return exchange
 
 

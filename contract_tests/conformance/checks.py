@@ -18,6 +18,7 @@ from typing import Any
 
 import schemas
 from contract_tests.conformance import expect
+from contract_tests.conformance import observations as seen
 from contract_tests.conformance.api import DEFAULT, Blocked, Token
 from contract_tests.conformance.context import CheckSkipped, Context
 from contract_tests.conformance.errors import ContractViolation
@@ -239,7 +240,7 @@ def on_hand_cannot_go_below_zero(ctx: Context) -> None:
     before = _state(ctx)
     stock = before[0]
     body = {"p1_id": str(ctx.target.product_id), "delta_on_hand": -(stock + 1), "reason": ctx.reason("below zero")}
-    _refused_and_unchanged(ctx, body, "adjust taking on-hand stock below zero", before=before)
+    _refused_and_unchanged(ctx, body, seen.BELOW_ZERO, before=before)
 
 
 @check("NON-NEGATIVE", needs=("allow_writes",))
@@ -375,10 +376,10 @@ def list_matches_its_schema(ctx: Context) -> None:
     exchange = ctx.api.list()
     ids = [item["p1_id"] for item in expect.ok(exchange, "list")["data"]]
     ctx.product_row(exchange)
-    ctx.observed.note("list order", _order(ids, "p1_id"))
+    ctx.observed.note(seen.LIST_ORDER, _order(ids, "p1_id"))
     stamps = [item["last_activity"] for item in exchange.response.json()["data"] if item["last_activity"]]
     if stamps:
-        ctx.observed.add("timestamps", _precision(stamps[0]))
+        ctx.observed.add(seen.TIMESTAMPS, _precision(stamps[0]))
 
 
 @check("SHAPES")
@@ -387,9 +388,9 @@ def log_matches_its_schema(ctx: Context) -> None:
     exchange = ctx.api.log(ctx.target.product_id)
     texts = [e["created_at"] for e in expect.ok(exchange, "log")["data"]]
     stamps = [_moment(text) for text in texts]
-    ctx.observed.note("log order", _order(stamps[::-1], "created_at", reverse=True))
+    ctx.observed.note(seen.LOG_ORDER, _order(stamps[::-1], "created_at", reverse=True))
     if texts:
-        ctx.observed.add("timestamps", _precision(texts[0]))
+        ctx.observed.add(seen.TIMESTAMPS, _precision(texts[0]))
 
 
 @check("SHAPES")
@@ -397,7 +398,7 @@ def history_matches_its_schema(ctx: Context) -> None:
     """The history body matches ``history-response``."""
     exchange = ctx.api.history(ctx.target.product_id, MAX_DAYS)
     dates = [item["date"] for item in expect.ok(exchange, "history")["data"]]
-    ctx.observed.note("history order", _order(dates, "date"))
+    ctx.observed.note(seen.HISTORY_ORDER, _order(dates, "date"))
 
 
 @check("SHAPES")
@@ -419,7 +420,7 @@ def errors_are_4xx_with_a_json_body(ctx: Context) -> None:
             "content_type": exchange.response.headers.get("Content-Type", ""),
             "matches_error_response_schema": not schemas.violations("error-response", body, limit=1),
         }
-        ctx.observed.add("error body shape", _error_shape(exchange))
+        ctx.observed.add(seen.ERROR_SHAPE, _error_shape(exchange))
     ctx.observed.note("error body", shapes)
 
 
@@ -429,11 +430,11 @@ def _error_shape(exchange: Exchange) -> str:
     content_type = exchange.response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     keys = set(body) if isinstance(body, dict) else set()
     if content_type == "application/problem+json":
-        return "problem+json (RFC 9457)"
+        return seen.ERROR_SHAPES["problem"]
     if {"error", "message"} <= keys:
-        return "error/message"
+        return seen.ERROR_SHAPES["error"]
     if {"detail", "code"} <= keys:
-        return "detail/code"
+        return seen.ERROR_SHAPES["detail"]
     return "other: " + (", ".join(sorted(keys)) if keys else type(body).__name__)
 
 
@@ -516,17 +517,25 @@ def _observe_adjust_choices(ctx: Context) -> None:
     so an accepted one changes no stock): recorded, never judged."""
     harmless = _harmless_adjust(ctx, "observed")
     json_type = "application/json"
+    reason, shop_id, metadata = (seen.PROBE[name] for name in LIMITED)
     cases: list[tuple[str, dict[str, Any], str | None]] = [
-        ("adjust with a field the document does not name", {**harmless, "contract_test_note": 1}, json_type),
-        ("adjust with metadata that is not an object", {**harmless, "metadata": [1, 2]}, json_type),
-        ("adjust without Content-Type: application/json", harmless, None),
-        ("adjust with a 65-character reason", {**harmless, "reason": ctx.reason("r" * 50)}, json_type),
-        ("adjust with a 33-character shop_id", {**harmless, "shop_id": "contract-test-" + "s" * 19}, json_type),
-        ("adjust with 1025 bytes of metadata", {**harmless, "metadata": {"pad": "m" * 1015}}, json_type),
+        (seen.UNKNOWN_FIELD, {**harmless, "contract_test_note": 1}, json_type),
+        (seen.METADATA_NOT_OBJECT, {**harmless, "metadata": [1, 2]}, json_type),
+        (seen.NO_CONTENT_TYPE, harmless, None),
+        (reason.key, {**harmless, "reason": _padded(ctx.reason(""), reason.size)}, json_type),
+        (shop_id.key, {**harmless, "shop_id": _padded("contract-test-", shop_id.size)}, json_type),
+        (metadata.key, {**harmless, "metadata": {"pad": "m" * (metadata.size - len('{"pad":""}'))}}, json_type),
     ]
     for what, body, content_type in cases:
         status = ctx.api.adjust(body, content_type=content_type).response.status
-        ctx.observed.note(what, "accepted" if 200 <= status < 300 else f"answered {status}")
+        ctx.observed.note(what, seen.ACCEPTED if 200 <= status < 300 else f"answered {status}")
+
+
+LIMITED = ("reason_max_length", "shop_id_max_length", "metadata_max_bytes")
+
+
+def _padded(text: str, size: int) -> str:
+    return text + "x" * (size - len(text))
 
 
 # -- HISTORY -----------------------------------------------------------------------------------

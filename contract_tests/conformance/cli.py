@@ -37,6 +37,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             )
     parser.add_argument("--report", metavar="FILE", help="write a JSON report there and a Markdown summary beside it")
     parser.add_argument(
+        "--write-profile",
+        metavar="FILE",
+        help="after a conformant run, write the behaviour profile the target showed "
+        "(inventory-mock serve --profile FILE then answers the same way)",
+    )
+    parser.add_argument(
         "pytest_args", nargs="*", metavar="-- PYTEST_ARGS", help="passed to pytest (e.g. -- --junitxml=out.xml -x)"
     )
 
@@ -82,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
             argv += [flag] if value is True else [flag, str(value)]
     if args.report:
         argv += ["--inventory-report", args.report]
+    if args.write_profile:
+        argv += ["--inventory-write-profile", args.write_profile]
     status = pytest.main(argv + list(args.pytest_args), plugins=[_check_run_plugin()])
     return {0: CONFORMANT, 1: NOT_CONFORMANT}.get(int(status), NO_VERDICT)
 

@@ -43,6 +43,7 @@ _TABLE: dict[str, tuple[type, str]] = {
     "max_examples": (int, f"stateful test: random sequences to try (default {DEFAULT_MAX_EXAMPLES})"),
     "max_steps": (int, f"stateful test: steps per sequence (default {DEFAULT_MAX_STEPS})"),
     "timeout": (float, f"seconds to wait for each answer (default {DEFAULT_TIMEOUT:g})"),
+    "seed": (int, "stateful test: the random seed, to repeat a run exactly (default: a new one each run)"),
 }
 SETTINGS: dict[str, type] = {name: kind for name, (kind, _help) in _TABLE.items()}
 HELP: dict[str, str] = {name: text for name, (_kind, text) in _TABLE.items()}
@@ -76,6 +77,7 @@ class Target:
     max_examples: int = DEFAULT_MAX_EXAMPLES
     max_steps: int = DEFAULT_MAX_STEPS
     timeout: float = DEFAULT_TIMEOUT
+    seed: int | None = None
 
     def describe(self) -> dict[str, Any]:
         """The target for the report: no token, only which roles were given."""
@@ -89,6 +91,7 @@ class Target:
             "rate_limit": self.rate_limit,
             "max_examples": self.max_examples,
             "max_steps": self.max_steps,
+            "seed": self.seed,
         }
 
 
@@ -216,6 +219,7 @@ def _build(merged: dict[str, Any]) -> Target:
         max_examples=merged.get("max_examples") or DEFAULT_MAX_EXAMPLES,
         max_steps=merged.get("max_steps") or DEFAULT_MAX_STEPS,
         timeout=merged.get("timeout") or DEFAULT_TIMEOUT,
+        seed=merged.get("seed"),
     )
 
 

@@ -22,6 +22,7 @@ from hypothesis.errors import Flaky
 from hypothesis.stateful import RuleBasedStateMachine, get_state_machine_test, invariant, rule
 
 from contract_tests.conformance import expect
+from contract_tests.conformance import observations as seen
 from contract_tests.conformance.api import Blocked
 from contract_tests.conformance.context import Context
 from contract_tests.conformance.errors import ContractViolation
@@ -118,7 +119,7 @@ class StockMachine(RuleBasedStateMachine):
             log_ids=[e["id"] for e in log],
             days={i["date"]: (i["delta_on_hand"], i["delta_incoming"], i["entries"]) for i in history},
         )
-        for case in ("adjust taking on-hand stock below zero", "adjust taking stock below zero"):
+        for case in (seen.BELOW_ZERO, "adjust taking stock below zero"):
             self.model.below_zero_statuses |= ctx.observed.statuses.get(case, set())
 
     def _call(self, exchange: Exchange) -> Exchange:

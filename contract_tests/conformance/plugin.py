@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,6 +58,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         else:
             group.addoption(option, metavar=setting.upper(), dest=f"inventory_{setting}", help=HELP[setting])
     group.addoption("--inventory-report", metavar="FILE", help="write a JSON report (and a Markdown one beside it)")
+    group.addoption(
+        "--inventory-write-profile",
+        metavar="FILE",
+        help="after a conformant run, write the behaviour profile the target showed (for the fake's --profile)",
+    )
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -257,14 +262,37 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         session.exitstatus = 2  # no verdict: neither conformant (0) nor not (1)
     if run is not None and run.http is not None and run.context is None:
         run.http.close()  # made by the preflight, never used by a check
-    path = session.config.getoption("inventory_report")
-    if run is None or not path or not run.results:
+    if run is None or not run.results:
         return
-    from contract_tests.conformance import report
-
     observed = run.context.observed.to_json() if run.context else {}
     target = run.target.describe() if run.target else None
-    written = report.write(report.build(list(run.results.values()), target, observed, run.restore), path)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"inventory conformance report: {written[0]} and {written[1]}")
+    say = reporter.write_line if reporter is not None else print
+    path = session.config.getoption("inventory_report")
+    if path:
+        from contract_tests.conformance import report
+
+        written = report.write(report.build(list(run.results.values()), target, observed, run.restore), path)
+        say(f"inventory conformance report: {written[0]} and {written[1]}")
+    profile_path = session.config.getoption("inventory_write_profile")
+    if profile_path:
+        _write_profile(profile_path, observed, target, session.exitstatus, say)
+
+
+def _write_profile(
+    path: str, observed: dict[str, Any], target: dict[str, Any] | None, status: int, say: Callable[[str], None]
+) -> None:
+    """The calibrated profile, written only after a conformant run (a profile describes a
+    faithful server: the fake cannot imitate a broken one)."""
+    if status != 0 or not observed:
+        say(f"inventory conformance: no profile written to {path}: the run was not conformant (exit status {status})")
+        return
+    from contract_tests.conformance import calibrate
+
+    profile = calibrate.profile_from(observed, target)
+    calibrate.write(profile, path)
+    unseen = profile["calibration"]["not_observed"]
+    say(
+        f"inventory conformance: profile written to {path} ({len(profile['calibration']['observed'])} settings "
+        f"observed; left at the fake's default: {', '.join(unseen) or 'none'})"
+    )

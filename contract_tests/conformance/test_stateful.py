@@ -16,4 +16,4 @@ def test_stateful(conformance_context: Context) -> None:
         conformance_context.require("allow_writes")
     except CheckSkipped as reason:
         pytest.skip(str(reason))
-    machine.run(conformance_context)
+    machine.run(conformance_context, seed=conformance_context.target.seed)

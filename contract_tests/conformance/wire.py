@@ -13,6 +13,8 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
+from requests.structures import CaseInsensitiveDict
+
 
 def redact(token: str) -> str:
     """A token cut to a prefix that tells tokens apart without disclosing them."""
@@ -52,8 +54,11 @@ class Response:
     """What the target answered."""
 
     status: int
-    headers: Mapping[str, str]
+    headers: Mapping[str, str]  # looked up case-insensitively (HTTP/2 servers send lowercase names)
     content: bytes
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "headers", CaseInsensitiveDict(self.headers))
 
     @property
     def text(self) -> str:
