@@ -12,12 +12,33 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bench import big_inventory, conformance, depth, fixture, inprocess, live_server, report, startup, throughput
+from bench import (
+    big_inventory,
+    conformance,
+    depth,
+    fixture,
+    inprocess,
+    live_server,
+    report,
+    reruns,
+    startup,
+    throughput,
+)
 from bench._harness import Row, Scale
 from bench.throughput import Comparison
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ("inprocess", "fixture", "live_server", "throughput", "startup", "depth", "big_inventory", "conformance")
+BENCHMARKS = (
+    "inprocess",
+    "fixture",
+    "live_server",
+    "throughput",
+    "startup",
+    "depth",
+    "big_inventory",
+    "conformance",
+    "reruns",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,6 +83,7 @@ _RUNNERS: dict[str, Callable[[Scale], list[Row]]] = {
     "depth": depth.run,
     "big_inventory": big_inventory.run,
     "conformance": conformance.run,
+    "reruns": reruns.run,
 }
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from typing import Any
 
 from contract_tests import _assertions
 from mockserver import InventoryMock
+from mockserver.profile import Profile
 from mockserver.state.seed import SeedSource
 from mockserver.transports.live_server import LiveServer
 
@@ -30,11 +31,14 @@ class InventoryFixture(InventoryMock):
         """Root URL the client under test talks to (ini ``inventory_base_url``, or the server's)."""
         return self._base_url
 
-    def _begin_test(self) -> None:
-        """Back to the configured seed, even after ``load_seed`` or ``PUT /_mock/seed``."""
+    def _begin_test(self, profile: Profile | None = None, mutant: str | None = None) -> None:
+        """Back to the configured seed, even after ``load_seed`` or ``PUT /_mock/seed``; on the
+        ini profile (or ``profile``: a variant) and faithful (or broken by ``mutant``)."""
         if self.store.seed is not self._start_seed:  # parsing a seed costs more than a reset
             self.store.load(self._start_seed)
-        self.store.profile = self._start_profile  # the ini profile, even after set_profile
+        self.store.profile = profile or self._start_profile  # the ini profile, even after set_profile
+        if mutant is not None or getattr(self, "mutant", None) is not None:
+            self.set_mutant(mutant)  # type: ignore[attr-defined]  # mockserver.mutants, merged next
         self.reset()
 
     # -- assertion helpers ---------------------------------------------------------------

@@ -64,6 +64,37 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini(BASE_URL_OPTION, f"Root URL inventory_mock answers ({DEFAULT_BASE_URL})", default=DEFAULT_BASE_URL)
     parser.addini(STRICT_OPTION, "Fail a test whose client breaks the contract (true)", type="bool", default=True)
 
+    group = parser.getgroup("inventory", "Inventory & stock fake")
+    group.addoption(
+        "--inventory-variants",
+        nargs="?",
+        const="report",
+        choices=("report", "strict"),
+        help="rerun the tests using the inventory fixtures under every behaviour the API document allows, "
+        "and report which silent choice each depends on (=strict: such a test fails the run)",
+    )
+    group.addoption(
+        "--inventory-variants-combinations",
+        type=int,
+        default=_behaviours_module().DEFAULT_COMBINATIONS,
+        metavar="N",
+        help="seeded random combinations of settings, besides one change at a time (default %(default)s)",
+    )
+    group.addoption("--inventory-variants-report", metavar="FILE", help="write the variants report as JSON")
+    group.addoption(
+        "--inventory-mutants",
+        action="store_true",
+        help="rerun the tests using the inventory fixtures against the fake with one documented rule broken "
+        "at a time, and print the mutation score",
+    )
+    group.addoption("--inventory-mutants-report", metavar="FILE", help="write the mutants report as JSON")
+
+
+def _behaviours_module() -> Any:
+    from contract_tests import _behaviours
+
+    return _behaviours
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
@@ -71,7 +102,22 @@ def pytest_configure(config: pytest.Config) -> None:
         f"{ALLOW_INVALID_MARKER}: the test sends requests that break the Inventory API contract on purpose; "
         "the inventory fixtures' strict mode does not fail it",
     )
-    config.stash[SETTINGS_KEY] = _settings(config)
+    settings = config.stash[SETTINGS_KEY] = _settings(config)
+    variants, mutants = config.getoption("inventory_variants"), config.getoption("inventory_mutants")
+    if variants or mutants:
+        from contract_tests import _behaviours as b
+        from mockserver.profile import DEFAULT
+
+        found = [b.BASELINE]
+        if variants:
+            combinations = config.getoption("inventory_variants_combinations")
+            if combinations < 0:
+                raise pytest.UsageError("--inventory-variants-combinations must be 0 or more")
+            found += b.variants(settings.profile or DEFAULT, combinations)
+        if mutants:
+            found += b.mutants()
+        ledger = b.Ledger({behaviour.id: behaviour for behaviour in found})
+        config.pluginmanager.register(b.Reruns(config, ledger, settings.profile), "inventory-reruns")
 
 
 def _settings(config: pytest.Config) -> Settings:
@@ -148,13 +194,26 @@ def _inventory_mock_fake(pytestconfig: pytest.Config) -> InventoryFixture:
 
 
 @pytest.fixture
+def _inventory_behaviour(request: pytest.FixtureRequest) -> tuple[Profile | None, str | None]:
+    """(profile, mutant) of this test: the ini profile and no mutant, but for the reruns of
+    ``--inventory-variants`` / ``--inventory-mutants`` (contract_tests/_behaviours.py)."""
+    behaviour = getattr(request, "param", None)
+    reruns = request.config.pluginmanager.get_plugin("inventory-reruns")
+    if behaviour is None or reruns is None:
+        return None, None
+    return reruns.profile_for(behaviour), behaviour.mutant
+
+
+@pytest.fixture
 def inventory_mock(
-    request: pytest.FixtureRequest, _inventory_mock_fake: InventoryFixture
+    request: pytest.FixtureRequest,
+    _inventory_mock_fake: InventoryFixture,
+    _inventory_behaviour: tuple[Profile | None, str | None],
 ) -> Iterator[InventoryFixture]:
     """The Inventory & stock fake, fresh for this test, answering ``requests`` calls to
     ``inventory_base_url`` in-process. Other hosts and the test's own ``responses`` mocks work as usual."""
     fake = _inventory_mock_fake
-    fake._begin_test()
+    fake._begin_test(*_inventory_behaviour)
     with fake.intercept(fake.base_url):
         yield from _watched(request, fake, "inventory_mock")
 
@@ -171,10 +230,12 @@ def _inventory_server_fake(pytestconfig: pytest.Config) -> Iterator[InventorySer
 
 @pytest.fixture
 def inventory_server(
-    request: pytest.FixtureRequest, _inventory_server_fake: InventoryServerFixture
+    request: pytest.FixtureRequest,
+    _inventory_server_fake: InventoryServerFixture,
+    _inventory_behaviour: tuple[Profile | None, str | None],
 ) -> Iterator[InventoryServerFixture]:
     """The Inventory & stock fake on a loopback socket (``.url``, one server per session,
     state fresh for this test), for clients that do not use ``requests``."""
     fake = _inventory_server_fake
-    fake._begin_test()
+    fake._begin_test(*_inventory_behaviour)
     yield from _watched(request, fake, "inventory_server")
