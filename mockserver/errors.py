@@ -148,3 +148,7 @@ class SeedError(MockUsageError, ValueError):
 
 class ProfileError(SeedError):
     """A behaviour profile (file or dict) does not match ``schemas/profile.json``."""
+
+
+class UnknownMutant(MockUsageError, ValueError):
+    """No mutant has this name (``mockserver.mutants``); the message names the known ones."""

@@ -18,6 +18,9 @@ from mockserver.api import READ_SCOPE, WRITE_SCOPE
 from mockserver.clock import Clock
 from mockserver.errors import MockUsageError
 from mockserver.http.app import ControlSettings, create_app
+from mockserver.http.parsing import Readers
+from mockserver.mutants import Mutant, MutantSwitch
+from mockserver.mutants.routes import mutant_blueprint
 from mockserver.profile import Profile, ProfileSource
 from mockserver.state.journal import Journal
 from mockserver.state.seed import SeedSource, check_seed, load_seed
@@ -54,6 +57,7 @@ class InventoryMock:
         control: ControlSettings | None = None,
         profile: ProfileSource = None,
         allow_webhook_hosts: Iterable[str] = (),
+        mutant: str | None = None,
     ) -> None:
         seed_data, label = load_seed(seed)
         self.clock = Clock()
@@ -62,7 +66,18 @@ class InventoryMock:
         self.store.profile = Profile.load(profile)
         self.webhooks = WebhookDispatcher(self.store.events, self.clock, allowed_hosts=self.store.allowed_webhook_hosts)
         self.store.add_event_listener(self.webhooks.enqueue)
-        self.app: Flask = create_app(self.store, self.journal, control, seed_label=label, webhooks=self.webhooks)
+        readers = Readers()
+        self._mutants = MutantSwitch(self.store, readers)
+        self._mutants.set(mutant)
+        self.app: Flask = create_app(
+            self.store,
+            self.journal,
+            control,
+            seed_label=label,
+            webhooks=self.webhooks,
+            readers=readers,
+            control_routes=[mutant_blueprint(self._mutants)],
+        )
 
     @classmethod
     def from_seed(cls, source: SeedSource = None, **options: Any) -> InventoryMock:
@@ -142,6 +157,18 @@ class InventoryMock:
         """Switch to ``profile`` (a path, a dict, a ``Profile``; ``None``: the default). ``reset`` keeps it."""
         self.store.profile = Profile.load(profile)
         return self.store.profile
+
+    @property
+    def mutant(self) -> Mutant | None:
+        """The documented rule this fake breaks on purpose, or ``None`` (docs/mutants.md)."""
+        return self._mutants.current
+
+    def set_mutant(self, name: str | None) -> Mutant | None:
+        """Break one documented rule from the next request on (``None``: faithful again); ``reset`` keeps it.
+
+        Instant, on every transport of this fake. ``UnknownMutant`` (a ``ValueError``) names the known ones.
+        """
+        return self._mutants.set(name)
 
     def set_clock(self, moment: datetime) -> None:
         """Freeze the clock at ``moment``."""

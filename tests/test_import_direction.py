@@ -24,6 +24,7 @@ ROOMS = (
     "mockserver.alerts",  # events, signing, delivery (calls receivers through transports)
     "mockserver.state",  # store, records, journal, seeds: every rule, no HTTP
     "mockserver.http",  # the Flask app and the control API
+    "mockserver.mutants",  # the fake with one documented rule broken on purpose (store classes, readers)
     "mockserver.fake",  # InventoryMock
     "mockserver.cli",  # serve, openapi
     "mockserver",  # the public surface

@@ -77,6 +77,7 @@ class Observed:
         }
 
 
+_LOG_CAP = schemas.documented_limits().log_cap  # "Returns up to 200 recent entries"
 _SCHEMAS = {"list": "inventory-list-response", "adjust": "adjust-response", "log": "log-response"}
 
 
@@ -238,6 +239,12 @@ def check_shape(endpoint: str, exchange: Exchange) -> None:
     body = exchange.response.json()
     if body is None:
         raise ContractViolation("SHAPES", f"a {endpoint} success answer has a JSON body", exchange)
+    data = body.get("data") if isinstance(body, dict) else None
+    if endpoint == "log" and isinstance(data, list) and len(data) > _LOG_CAP:
+        # The schema's maxItems says it too, but the document's rule is LOG-CAP.
+        raise ContractViolation(
+            "LOG-CAP", f"the log has at most {_LOG_CAP} entries", exchange, detail=f"{len(data)} entries"
+        )
     problems = _problems(name, body)
     if problems:
         raise ContractViolation(

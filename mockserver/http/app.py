@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Blueprint, Flask, Response, g, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import ClientDisconnected, HTTPException
 
@@ -55,8 +55,16 @@ def create_app(
     *,
     seed_label: str = "seed",
     webhooks: WebhookDispatcher | None = None,
+    readers: parsing.Readers | None = None,
+    control_routes: Iterable[Blueprint] = (),
 ) -> Flask:
-    """Build the WSGI app of the fake around ``store`` and ``journal``."""
+    """Build the WSGI app of the fake around ``store`` and ``journal``.
+
+    ``readers``: what turns request parts into values (a mutant swaps one; the faithful ones by
+    default). ``control_routes``: more blueprints under ``/_mock/``, behind its token check.
+    """
+    if readers is None:
+        readers = parsing.Readers()
     app = Flask("mockserver")
     # One byte more than the limit: werkzeug truncates a chunked body at this maximum
     # instead of refusing it, so parsing.json_body can only see "too large" past it.
@@ -75,7 +83,7 @@ def create_app(
         profile = store.profile
         request.max_content_length = profile.limits.body_cap + 1  # see MAX_CONTENT_LENGTH above
         body = parsing.json_body(request.get_data(cache=True), request.mimetype, profile)
-        entry = store.adjust(org_id, parsing.adjustment(body, profile))
+        entry = store.adjust(org_id, readers.adjust(body, profile))
         return json_response({"status": "ok", "id": entry.id}, profile.adjust_status)
 
     def stock_log(org_id: str, p1_id: str) -> Response:
@@ -83,7 +91,7 @@ def create_app(
 
     def stock_history(org_id: str, p1_id: str) -> Response:
         product = parsing.product_id(p1_id)
-        days = parsing.history_days(request.args.getlist("days"))
+        days = readers.days(request.args.getlist("days"))
         return json_response({"data": store.history(org_id, product, days)})
 
     views: dict[str, Callable[..., Response]] = {
@@ -141,6 +149,8 @@ def create_app(
         # under /_mock/, behind the same token check
         blueprint.register_blueprint(alerts_blueprint(store, webhooks))
         blueprint.register_blueprint(faults_blueprint(store))
+        for routes in control_routes:
+            blueprint.register_blueprint(routes)
         app.register_blueprint(blueprint)
     return app
 

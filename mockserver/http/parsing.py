@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -116,6 +118,15 @@ def adjustment(body: Any, profile: Profile = DEFAULT) -> Adjustment:
         shop_id=body.get("shop_id"),
         metadata=metadata,
     )
+
+
+@dataclass
+class Readers:
+    """The readers the API views call (``create_app``). A mutant (``mockserver.mutants``) replaces
+    one to break a documented rule; the fields default to this module's faithful functions."""
+
+    adjust: Callable[[Any, Profile], Adjustment] = adjustment
+    days: Callable[[list[str]], int] = history_days
 
 
 def _check_metadata(metadata: Any, max_bytes: int | None) -> None:

@@ -280,35 +280,8 @@ class Store:
             product = self._product(org_id, change.p1_id, field="p1_id")
             on_hand = product.on_hand + change.delta_on_hand
             incoming = product.incoming + change.delta_incoming
-            if on_hand < 0:
-                raise InsufficientStock(
-                    f"delta_on_hand {change.delta_on_hand} would take on-hand stock of product "
-                    f"{product.p1_id} from {product.on_hand} to {on_hand}; stock cannot go below zero",
-                    field="delta_on_hand",
-                )
-            if incoming < 0:
-                raise InsufficientStock(
-                    f"delta_incoming {change.delta_incoming} would take incoming stock of product "
-                    f"{product.p1_id} from {product.incoming} to {incoming}; stock cannot go below zero",
-                    field="delta_incoming",
-                )
-            for name, value in (("delta_on_hand", on_hand), ("delta_incoming", incoming)):
-                if value > MAX_STOCK:
-                    raise StockLimitExceeded(
-                        f"{name} would take stock of product {product.p1_id} to {value}, above the "
-                        f"fake's limit of {MAX_STOCK}",
-                        field=name,
-                    )
-            entry = LogEntry(
-                id=self._ids.new(),
-                p1_id=product.p1_id,
-                shop_id=change.shop_id,
-                delta_on_hand=change.delta_on_hand,
-                delta_incoming=change.delta_incoming,
-                reason=change.reason,
-                metadata=change.metadata,
-                created_at=self.clock.now(),
-            )
+            self._check_stock(product, change, on_hand, incoming)
+            entry = self._new_entry(change)
             before = product.on_hand
             product.on_hand, product.incoming = on_hand, incoming  # record() below drops the rendering
             product.record(entry)
@@ -317,6 +290,43 @@ class Store:
             if kind is not None:
                 self._emit(org_id, product, kind, entry)
             return entry
+
+    # Seams of ``adjust`` (mockserver.mutants overrides them to break one rule on purpose).
+
+    def _check_stock(self, product: Product, change: Adjustment, on_hand: int, incoming: int) -> None:
+        """Raise unless ``change`` may take ``product`` to ``on_hand`` and ``incoming`` (0..MAX_STOCK)."""
+        if on_hand < 0:
+            raise InsufficientStock(
+                f"delta_on_hand {change.delta_on_hand} would take on-hand stock of product "
+                f"{product.p1_id} from {product.on_hand} to {on_hand}; stock cannot go below zero",
+                field="delta_on_hand",
+            )
+        if incoming < 0:
+            raise InsufficientStock(
+                f"delta_incoming {change.delta_incoming} would take incoming stock of product "
+                f"{product.p1_id} from {product.incoming} to {incoming}; stock cannot go below zero",
+                field="delta_incoming",
+            )
+        for name, value in (("delta_on_hand", on_hand), ("delta_incoming", incoming)):
+            if value > MAX_STOCK:
+                raise StockLimitExceeded(
+                    f"{name} would take stock of product {product.p1_id} to {value}, above the "
+                    f"fake's limit of {MAX_STOCK}",
+                    field=name,
+                )
+
+    def _new_entry(self, change: Adjustment) -> LogEntry:
+        """The log entry of an accepted ``change``: a new id, the clock's time."""
+        return LogEntry(
+            id=self._ids.new(),
+            p1_id=change.p1_id,
+            shop_id=change.shop_id,
+            delta_on_hand=change.delta_on_hand,
+            delta_incoming=change.delta_incoming,
+            reason=change.reason,
+            metadata=change.metadata,
+            created_at=self.clock.now(),
+        )
 
     def _emit(self, org_id: str, product: Product, kind: str, entry: LogEntry) -> None:
         event = Event(
