@@ -145,8 +145,7 @@ def variants(base: Profile, combinations: int, seed: int = COMBINATION_SEED) -> 
     rng = random.Random(seed)
     for n in range(combinations):
         drawn = {
-            name: rng.choice([v for v in values if not _against_the_example(name, v)])
-            for name, values in every.items()
+            name: rng.choice([v for v in values if not _against_the_example(name, v)]) for name, values in every.items()
         }
         changes = {name: value for name, value in drawn.items() if value != start[name]}
         if changes:

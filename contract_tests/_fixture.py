@@ -37,8 +37,8 @@ class InventoryFixture(InventoryMock):
         if self.store.seed is not self._start_seed:  # parsing a seed costs more than a reset
             self.store.load(self._start_seed)
         self.store.profile = profile or self._start_profile  # the ini profile, even after set_profile
-        if mutant is not None or getattr(self, "mutant", None) is not None:
-            self.set_mutant(mutant)  # type: ignore[attr-defined]  # mockserver.mutants, merged next
+        if mutant is not None or self.mutant is not None:
+            self.set_mutant(mutant)
         self.reset()
 
     # -- assertion helpers ---------------------------------------------------------------

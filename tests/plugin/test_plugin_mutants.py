@@ -15,7 +15,7 @@ import pytest
 import schemas
 from mockserver.mutants import MUTANTS
 
-CLIENT = '''
+CLIENT = """
 import requests
 
 
@@ -41,9 +41,9 @@ class Client:
             return []  # fragile: a product the org does not have looks like one without entries
         answer.raise_for_status()
         return answer.json()["data"]
-'''
+"""
 
-WEAK_SUITE = '''
+WEAK_SUITE = """
 import pytest
 from client import Client, Refused
 
@@ -59,9 +59,9 @@ def test_log_of_a_product_we_do_not_have_is_empty(inventory_mock):
 
 def test_unrelated():
     assert "".join(["a", "b"]) == "ab"
-'''
+"""
 
-SALE_BEYOND_STOCK = '''
+SALE_BEYOND_STOCK = """
 import pytest
 from client import Client, Refused
 
@@ -69,7 +69,7 @@ from client import Client, Refused
 def test_sale_beyond_stock_is_refused(inventory_mock):
     with pytest.raises(Refused):
         Client(inventory_mock).sell(12347, 9)
-'''
+"""
 
 
 @pytest.fixture
