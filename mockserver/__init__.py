@@ -2,7 +2,7 @@
 
 ``InventoryMock`` is the entry point (``mutant=``: one documented rule broken, ``MUTANTS``).
 The names below are the public surface; the modules under ``mockserver.state``, ``.http``,
-``.alerts``, ``.faults``, ``.mutants`` and ``.transports`` are internal and may change between releases.
+``.alerts``, ``.faults`` and ``.transports`` are internal and may change between releases.
 """
 
 from mockserver.alerts.delivery import RetryPolicy, WebhookMessage
