@@ -1,4 +1,4 @@
-"""The fake's commands: ``serve`` it, print its ``openapi`` document.
+"""The fake's commands: ``serve`` it, print its ``openapi`` document, list its ``mutants``.
 
 ``inventory-mock`` (``contract_tests.cli``) adds them beside ``check``; ``python -m
 mockserver.cli`` runs them alone.
@@ -18,9 +18,10 @@ from typing import Any
 
 import schemas
 from mockserver.alerts.receivers import is_loopback
-from mockserver.errors import ProfileError, SeedError
+from mockserver.errors import ProfileError, SeedError, UnknownMutant
 from mockserver.fake import InventoryMock
 from mockserver.http.app import ControlSettings
+from mockserver.mutants import MUTANTS, mutant
 from mockserver.profile import Profile
 from mockserver.state.journal import redact
 from mockserver.transports import serving
@@ -30,14 +31,14 @@ DESCRIPTION = "A stateful fake of the Inventory & stock API, and its contract ki
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The parser of the fake's own commands (``serve``, ``openapi``)."""
+    """The parser of the fake's own commands (``serve``, ``openapi``, ``mutants``)."""
     parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION)
     add_commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"))
     return parser
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``serve`` and ``openapi`` to a command parser."""
+    """Add ``serve``, ``openapi`` and ``mutants`` to a command parser."""
     serve = commands.add_parser("serve", help="run the fake on a socket", description="Run the fake on a socket.")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8080, help="port to bind, 0 for a free one (default: 8080)")
@@ -59,6 +60,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="F",
         help="load the state from F at start if it exists (instead of --seed); write it to F on shutdown",
     )
+    serve.add_argument(
+        "--mutant",
+        metavar="NAME",
+        help="break one documented rule on purpose (see `inventory-mock mutants`, docs/mutants.md)",
+    )
     serve.add_argument("--quiet", action="store_true", help="do not log one line per request")
     serve.add_argument(
         "--server",
@@ -73,6 +79,13 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     openapi.set_defaults(run=run_openapi)
 
+    mutants = commands.add_parser(
+        "mutants",
+        help="list the mutants: the fake with one documented rule broken",
+        description="List the mutants (serve --mutant NAME runs one; docs/mutants.md).",
+    )
+    mutants.set_defaults(run=run_mutants)
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
@@ -83,6 +96,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_openapi(_args: argparse.Namespace) -> int:
     json.dump(schemas.openapi(), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
+    return 0
+
+
+def run_mutants(_args: argparse.Namespace) -> int:
+    width = max(map(len, MUTANTS))
+    rule_width = max(len(m.rule) for m in MUTANTS.values())
+    for m in MUTANTS.values():
+        print(f"{m.name:<{width}}  {m.rule:<{rule_width}}  {m.breaks}")
     return 0
 
 
@@ -98,6 +119,12 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"inventory-mock: no directory for --state-file {args.state_file}", file=sys.stderr)
         return 2
     seed = args.state_file if args.state_file and Path(args.state_file).exists() else args.seed
+    if args.mutant is not None:
+        try:
+            mutant(args.mutant)
+        except UnknownMutant as error:
+            print(f"inventory-mock: bad --mutant: {error}", file=sys.stderr)
+            return 2
     try:
         profile = Profile.load(args.profile)
     except ProfileError as error:
@@ -109,6 +136,7 @@ def run_serve(args: argparse.Namespace) -> int:
             control=ControlSettings(not args.no_control, args.control_token),
             profile=profile,
             allow_webhook_hosts=args.allow_webhook_host,
+            mutant=args.mutant,
         )
     except SeedError as error:
         print(f"inventory-mock: bad seed: {error}", file=sys.stderr)
@@ -169,6 +197,10 @@ def _print_banner(mock: InventoryMock, url: str, *, reveal: bool) -> None:
         settings = ", ".join(f"{key}={json.dumps(value)}" for key, value in changed.items())
         label = f"{mock.profile.name}: " if mock.profile.name else ""
         lines.append(f"  profile    {label}{settings}")
+    broken = mock.mutant
+    if broken is not None:  # loud: this server does not behave as the API document says
+        lines.append(f"  !! MUTANT {broken.name}: a documented rule is BROKEN on purpose ({broken.rule})")
+        lines.append(f"  !! {broken.breaks}")
     token = shown.get("read_write") or shown.get("read_only")
     if token:
         token = token if reveal else "<token>"

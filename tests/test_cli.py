@@ -19,6 +19,7 @@ import pytest
 import requests
 
 import schemas
+from mockserver.mutants import MUTANTS
 
 COMMAND = [sys.executable, "-m", "mockserver.cli"]
 
@@ -157,7 +158,39 @@ def test_openapi_prints_the_document_built_from_the_schemas() -> None:
     assert json.loads(done.stdout) == schemas.openapi()
 
 
-@pytest.mark.parametrize("args", [[], ["serve"], ["openapi"]])
+def test_serve_with_a_mutant_says_so_and_breaks_its_rule() -> None:
+    with running_server(
+        "--port", "0", "--server", "werkzeug", "--mutant", "no-token-accepted", banner_lines=6
+    ) as served:
+        listed = requests.get(f"{served.url}/api/v2/public/orgs/demo-org/inventory", timeout=10)
+        assert listed.status_code == 200  # no token, and yet served
+        assert requests.get(f"{served.url}/_mock/mutant", timeout=10).json() == {"mutant": "no-token-accepted"}
+        switched = requests.put(f"{served.url}/_mock/mutant", json={"mutant": None}, timeout=10)
+        assert switched.json() == {"mutant": None}
+        assert requests.get(f"{served.url}/api/v2/public/orgs/demo-org/inventory", timeout=10).status_code == 401
+    banner = "".join(served.banner)
+    assert "MUTANT no-token-accepted: a documented rule is BROKEN on purpose (AUTH)" in banner
+
+
+def test_serve_with_an_unknown_mutant_exits_2_with_one_line() -> None:
+    done = subprocess.run(
+        [*COMMAND, "serve", "--port", "0", "--mutant", "stock-below-one"], capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    assert "'stock-below-one'" in line
+    assert "stock-below-zero" in line
+
+
+def test_mutants_lists_name_rule_and_what_each_breaks() -> None:
+    done = subprocess.run([*COMMAND, "mutants"], capture_output=True, text=True, timeout=30, check=True)
+    lines = done.stdout.splitlines()
+    assert [line.split()[:2] for line in lines] == [[m.name, m.rule] for m in MUTANTS.values()]
+    assert all(line.endswith(m.breaks) for line, m in zip(lines, MUTANTS.values(), strict=True))
+
+
+@pytest.mark.parametrize("args", [[], ["serve"], ["openapi"], ["mutants"]])
 def test_every_command_has_help(args: list[str]) -> None:
     done = subprocess.run([*COMMAND, *args, "--help"], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0

@@ -234,17 +234,23 @@ class Api:
 
 
 def check_shape(endpoint: str, exchange: Exchange) -> None:
-    """Raise a SHAPES violation unless the 2xx body matches the endpoint's schema."""
+    """Raise a SHAPES violation unless the 2xx body matches the endpoint's schema (LOG-CAP for a log
+    over 200 entries, NON-NEGATIVE for a stock below zero in the list)."""
     name = _SCHEMAS.get(endpoint, f"{endpoint}-response")
     body = exchange.response.json()
     if body is None:
         raise ContractViolation("SHAPES", f"a {endpoint} success answer has a JSON body", exchange)
     data = body.get("data") if isinstance(body, dict) else None
+    # Where the schema encodes a documented rule, the violation names the rule, not SHAPES.
     if endpoint == "log" and isinstance(data, list) and len(data) > _LOG_CAP:
-        # The schema's maxItems says it too, but the document's rule is LOG-CAP.
         raise ContractViolation(
             "LOG-CAP", f"the log has at most {_LOG_CAP} entries", exchange, detail=f"{len(data)} entries"
         )
+    if endpoint == "list" and isinstance(data, list):
+        below = [item for item in data if isinstance(item, dict) and _int(item.get("stockquantity")) < 0]
+        if below:
+            detail = f"product {below[0].get('p1_id')!r} has stockquantity {below[0]['stockquantity']}"
+            raise ContractViolation("NON-NEGATIVE", "the list shows no stock below zero", exchange, detail=detail)
     problems = _problems(name, body)
     if problems:
         raise ContractViolation(

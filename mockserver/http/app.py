@@ -74,7 +74,7 @@ def create_app(
     app.json = json_provider
     # No 308 redirect (an HTML page) for "//" or a decoded %2F in a path: a JSON 404 instead.
     app.url_map.merge_slashes = False
-    app.extensions["inventory_mock"] = {"store": store, "journal": journal}
+    app.extensions["inventory_mock"] = {"store": store, "journal": journal, "readers": readers}
 
     def list_inventory(org_id: str) -> Response:
         return json_response({"data": store.list_inventory(org_id)})

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conformance_faults import AnyoneMayCall, break_store
+from conformance_faults import with_mutant
 
 from contract_tests.cli import main
 from mockserver import InventoryMock, LiveServer
@@ -74,7 +74,7 @@ def test_check_with_writes_against_a_served_fake_passes_every_rule(served: str, 
 
 def test_check_fails_with_status_1_naming_the_broken_rule(tmp_path: Path) -> None:
     mock = InventoryMock()
-    with LiveServer(break_store(mock, AnyoneMayCall)) as server:
+    with LiveServer(with_mutant(mock, "no-token-accepted")) as server:
         done = _check(
             f"--base-url={server.url}",
             "--org-id=demo-org",

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
-from conformance_faults import OnHandBelowZero, break_store
+from conformance_faults import with_mutant
 from conformance_profiles import (
     CHOICES,
     Choice,
@@ -101,7 +101,7 @@ def test_a_stateful_failure_marks_only_its_rule_in_the_report(
     run_suite: RunSuite, mock: InventoryMock, tmp_path: Any
 ) -> None:
     report_path = tmp_path / "report.json"
-    app = break_store(mock, OnHandBelowZero)
+    app = with_mutant(mock, "stock-below-zero")
     options = (*SUITE_OPTIONS, "--inventory-allow-writes", f"--inventory-report={report_path}")
     more = ("--inventory-max-examples=30", "--inventory-max-steps=10")  # surely meets a below-zero adjust
     result = run_suite(*options, *more, "-k", "stateful", app=app)
@@ -123,7 +123,7 @@ def _slow(app: Any, seconds: float) -> Callable[..., Iterable[bytes]]:
 
 
 def test_shrinking_a_failure_on_a_slow_server_stops_at_its_budget(mock: InventoryMock) -> None:
-    context = _context(_slow(break_store(mock, OnHandBelowZero), 0.05), max_examples=50, max_steps=20)
+    context = _context(_slow(with_mutant(mock, "stock-below-zero"), 0.05), max_examples=50, max_steps=20)
     started = time.monotonic()
     with pytest.raises(ContractViolation) as caught:
         machine.run(context, budget=30, shrink_budget=0.2, seed=2)

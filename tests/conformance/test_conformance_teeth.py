@@ -1,21 +1,12 @@
 """The suite has teeth: against a fake with one rule broken, the matching check fails
-and names that rule (the faults live in ``faults.py``, never in the shipped fake)."""
+and names that rule (the faults: ``conformance_faults.py``, most of them the fake's mutants)."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-from conformance_faults import (
-    FAULTS,
-    AnyoneMayCall,
-    Fault,
-    ForgetsMetadata,
-    HalfAppliedRefusal,
-    HistoryWithoutIncoming,
-    OnHandBelowZero,
-    break_store,
-)
+from conformance_faults import FAULTS, Fault, with_mutant
 from conformance_support import BASE_URL, PRODUCT, SUITE_OPTIONS, RunSuite, make_target, run_checks
 from hypothesis import Phase
 
@@ -42,7 +33,7 @@ def test_the_faithful_fake_passes_every_check(mock: InventoryMock) -> None:
 
 
 def test_a_violation_names_rule_quote_request_and_answer(mock: InventoryMock) -> None:
-    (violation, *_) = run_checks(break_store(mock, AnyoneMayCall), rule="AUTH")
+    (violation, *_) = run_checks(with_mutant(mock, "no-token-accepted"), rule="AUTH")
     text = str(violation)
     assert text.startswith("[AUTH] list without Authorization: expected a 4xx answer")
     assert 'document:  "Authorization: Bearer {token}"' in text
@@ -59,12 +50,12 @@ def test_a_curl_command_shows_a_token_prefix_only() -> None:
 
 @pytest.mark.parametrize(
     ("broken", "rule"),
-    [(OnHandBelowZero, "NON-NEGATIVE"), (ForgetsMetadata, "AUDIT"), (HistoryWithoutIncoming, "HISTORY")],
+    [("stock-below-zero", "NON-NEGATIVE"), ("log-drops-metadata", "AUDIT"), ("history-ignores-incoming", "HISTORY")],
 )
-def test_the_stateful_test_finds_a_broken_rule(broken: type, rule: str, mock: InventoryMock) -> None:
+def test_the_stateful_test_finds_a_broken_rule(broken: str, rule: str, mock: InventoryMock) -> None:
     # Generous bounds: which examples hypothesis draws depends on the modules loaded in the process.
     target = make_target(max_examples=60, max_steps=12)
-    context = Context(target, WsgiClient(break_store(mock, broken), BASE_URL))
+    context = Context(target, WsgiClient(with_mutant(mock, broken), BASE_URL))
     with pytest.raises(ContractViolation) as caught:
         # Shrinking replays the failure hundreds of times; one test below covers it.
         machine.run(context, derandomize=True, phases=[Phase.generate], budget=600)  # bounded by examples, not time
@@ -74,7 +65,7 @@ def test_the_stateful_test_finds_a_broken_rule(broken: type, rule: str, mock: In
 
 def test_the_stateful_test_shrinks_a_failure_to_a_short_sequence(mock: InventoryMock) -> None:
     context = Context(
-        make_target(max_examples=20, max_steps=10), WsgiClient(break_store(mock, OnHandBelowZero), BASE_URL)
+        make_target(max_examples=20, max_steps=10), WsgiClient(with_mutant(mock, "stock-below-zero"), BASE_URL)
     )
     with pytest.raises(ContractViolation) as caught:
         machine.run(context, derandomize=True, budget=600, shrink_budget=600)  # a loaded machine must not cut shrinking
@@ -89,7 +80,7 @@ def test_the_stateful_test_shrinks_a_failure_to_a_short_sequence(mock: Inventory
 
 def test_a_failing_run_still_restores_the_stock(run_suite: RunSuite, mock: InventoryMock, tmp_path) -> None:
     on_hand, incoming = mock.stock(PRODUCT), mock.incoming(PRODUCT)
-    app = break_store(mock, ForgetsMetadata)
+    app = with_mutant(mock, "log-drops-metadata")
     report_path = tmp_path / "report.json"
     options = (*SUITE_OPTIONS, "--inventory-allow-writes", f"--inventory-report={report_path}")
     # The stateful test would find the fault too, then spend a minute shrinking it.
@@ -107,7 +98,7 @@ def test_a_failing_run_still_restores_the_stock(run_suite: RunSuite, mock: Inven
 
 def test_a_stock_the_run_cannot_restore_fails_the_run(run_suite: RunSuite, mock: InventoryMock, tmp_path) -> None:
     report_path = tmp_path / "report.json"
-    app = break_store(mock, HalfAppliedRefusal)  # refused adjusts still move on-hand stock
+    app = with_mutant(mock, "refused-adjust-applied")  # refused adjusts still move on-hand stock
     options = (*SUITE_OPTIONS, "--inventory-allow-writes", f"--inventory-report={report_path}")
     result = run_suite(*options, "-k", "not stateful", app=app)  # shrinking would only add time
     assert result.ret == 1
