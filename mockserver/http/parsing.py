@@ -76,7 +76,7 @@ def json_body(raw: bytes, mimetype: str, profile: Profile = DEFAULT) -> Any:
     too_deep = InvalidRequest(f"body: JSON must be nested at most {MAX_JSON_DEPTH} levels deep", field="body")
     try:
         text = raw.decode("utf-8")
-        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+        value = _STRICT_JSON.decode(text)
     except UnicodeDecodeError:
         raise InvalidRequest("body: must be UTF-8 encoded JSON", field="body") from None
     except RecursionError:
@@ -123,7 +123,7 @@ def _check_metadata(metadata: Any, max_bytes: int | None) -> None:
         raise InvalidRequest(f"metadata: must be nested at most {MAX_METADATA_DEPTH} levels deep", field="metadata")
     if max_bytes is None:
         return
-    size = len(json.dumps(metadata, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    size = len(_COMPACT_JSON.encode(metadata).encode("utf-8"))
     if size > max_bytes:
         raise InvalidRequest(f"metadata: must be at most {max_bytes} bytes serialized (got {size})", field="metadata")
 
@@ -176,6 +176,11 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _no_constants(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
+
+
+# What json.loads(text, object_pairs_hook=..., parse_constant=...) builds on every call, built once.
+_STRICT_JSON = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _short(error: ValueError) -> str:
