@@ -73,19 +73,23 @@ def json_body(raw: bytes, mimetype: str, profile: Profile = DEFAULT) -> Any:
         )
     if not raw:
         raise InvalidRequest("body: a JSON object is required", field="body")
-    too_deep = InvalidRequest(f"body: JSON must be nested at most {MAX_JSON_DEPTH} levels deep", field="body")
     try:
         text = raw.decode("utf-8")
         value = _STRICT_JSON.decode(text)
     except UnicodeDecodeError:
         raise InvalidRequest("body: must be UTF-8 encoded JSON", field="body") from None
     except RecursionError:
-        raise too_deep from None
+        raise _too_deep() from None
     except ValueError as error:
         raise InvalidRequest(f"body: not valid JSON ({_short(error)})", field="body") from None
-    if _depth(value) > MAX_JSON_DEPTH:
-        raise too_deep
+    # Each level opens a bracket: a body with few brackets cannot be too deep (the walk is skipped).
+    if raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and _depth(value) > MAX_JSON_DEPTH:
+        raise _too_deep()
     return value
+
+
+def _too_deep() -> InvalidRequest:
+    return InvalidRequest(f"body: JSON must be nested at most {MAX_JSON_DEPTH} levels deep", field="body")
 
 
 def adjustment(body: Any, profile: Profile = DEFAULT) -> Adjustment:
