@@ -30,6 +30,7 @@ class Scale:
     connections: int = 16
     startups: int = 5  # start-up rounds
     servers: tuple[str, ...] = ("werkzeug", "waitress", "gunicorn", "granian")
+    baseline_threads: tuple[int, ...] = (1, 2, 4)  # granian blocking threads tried for the bare baseline
 
     @classmethod
     def full(cls) -> Scale:
@@ -49,6 +50,7 @@ class Scale:
             connections=2,
             startups=1,
             servers=("werkzeug",),
+            baseline_threads=(2,),
         )
 
 

@@ -24,6 +24,7 @@ class Load:
 
     rps: float
     p99: float  # seconds
+    p50: float  # seconds: the median latency
     errors: int
     generator: str
 
@@ -86,13 +87,15 @@ def _wrk(
     finally:
         Path(script.name).unlink()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _wrk_duration(re.search(r"99%\s+([\d.]+\w+)", out).group(1))  # type: ignore[union-attr]
+    # Anchored: "99%" also ends a "+/- Stdev" figure such as "12.99%" above the distribution.
+    p99 = _wrk_duration(re.search(r"(?m)^\s+99%\s+([\d.]+\w+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _wrk_duration(re.search(r"(?m)^\s+50%\s+([\d.]+\w+)", out).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = int(non2xx.group(1)) if non2xx else 0
     if socket_errors:
         errors += sum(int(n) for n in socket_errors.groups())
-    return Load(rps, p99, errors, "wrk")
+    return Load(rps, p99, p50, errors, "wrk")
 
 
 def _lua_string(raw: bytes) -> str:
@@ -180,4 +183,5 @@ async def _python(
     await asyncio.gather(*(client() for _ in range(connections)))
     elapsed = time.perf_counter() - start
     p99 = statistics.quantiles(latencies, n=100)[98] if len(latencies) >= 2 else (latencies or [0.0])[0]
-    return Load(len(latencies) / elapsed, p99, errors, "python")
+    p50 = statistics.median(latencies) if latencies else 0.0
+    return Load(len(latencies) / elapsed, p99, p50, errors, "python")

@@ -38,7 +38,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_command(server: str, target: str, port: int) -> list[str]:
+def server_command(server: str, target: str, port: int, granian_threads: int = GRANIAN_THREADS) -> list[str]:
     """argv serving ``target`` (``module:attribute``) with ``server`` on 127.0.0.1:``port``."""
     host = "127.0.0.1"
     if server == "werkzeug":
@@ -60,7 +60,7 @@ def server_command(server: str, target: str, port: int) -> list[str]:
             str(_BIN / "granian"),
             "--interface=wsgi",
             "--workers=1",
-            f"--blocking-threads={GRANIAN_THREADS}",
+            f"--blocking-threads={granian_threads}",
             f"--host={host}",
             f"--port={port}",
             "--log-level=warning",

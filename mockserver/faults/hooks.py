@@ -72,6 +72,8 @@ def install(app: Flask, plan: FaultPlan, render: Callable[[ApiError], Response])
 
     @app.before_request
     def fault_before() -> None:
+        if not plan.active:  # the common case: no rule, nothing to decide (nor to look up in the request)
+            return
         route = request.endpoint
         if route not in ENDPOINT_METHODS:  # the app names each API view after its endpoint
             return

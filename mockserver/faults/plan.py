@@ -126,6 +126,11 @@ class FaultPlan:
         # Set to wake every request held by a latency or timeout fault (clear, reset).
         self.released = threading.Event()
 
+    @property
+    def active(self) -> bool:
+        """Whether any rule is in place (read without the lock: the hooks' fast path)."""
+        return bool(self._rules)
+
     def add(self, spec: Mapping[str, Any]) -> FaultRule:
         """Add a rule from a schema-valid spec (see ``schemas/seed.json#/$defs/fault``)."""
         with self._lock:

@@ -15,6 +15,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, g, request
 from flask.json.provider import DefaultJSONProvider
+from flask.sessions import NullSession, SessionInterface
+from flask.wrappers import Request
 from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 import schemas
@@ -30,7 +32,7 @@ from mockserver.errors import (
 from mockserver.faults import hooks as fault_injection
 from mockserver.http import parsing
 from mockserver.http.alerts_routes import alerts_blueprint
-from mockserver.http.bodies import CONTROL_PREFIX, error_response, json_response
+from mockserver.http.bodies import COMPACT_JSON, CONTROL_PREFIX, error_response, json_response
 from mockserver.http.control import control_blueprint
 from mockserver.http.faults_routes import faults_blueprint
 from mockserver.profile import DEFAULT
@@ -46,6 +48,53 @@ class ControlSettings:
 
     enabled: bool = True
     token: str | None = None
+
+
+class _NoSessions(SessionInterface):
+    """The fake keeps no session: one shared, empty ``NullSession`` (it refuses writes), never saved."""
+
+    null_session_class = NullSession
+    _empty = NullSession()
+
+    def open_session(self, app: Flask, request: Request) -> NullSession:
+        return self._empty
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        return None
+
+
+class FakeFlask(Flask):
+    """Flask without the per-request work the fake does not need (every view and hook is synchronous)."""
+
+    session_interface = _NoSessions()
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        # Flask asks inspect whether each hook and view is a coroutine function, on every request.
+        return func
+
+
+class ListBodies:
+    """The list's JSON, item by item: an item's text is reused while the store hands out the same item.
+
+    ``Store.list_inventory`` returns each product's rendering, kept until the product changes
+    (``Product.rendered``); a changed product comes back as a new object and is encoded again. The
+    joined text is byte-identical to ``json.dumps`` of the whole list (compact separators).
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[str, dict[int, tuple[object, str]]] = {}
+
+    def render(self, org_id: str, items: list[dict[str, Any]]) -> str:
+        known = self._texts.get(org_id, {})
+        texts: dict[int, tuple[object, str]] = {}
+        for item in items:
+            cached = known.get(id(item))
+            # The cache holds the item itself, so its id cannot be reused by another object meanwhile.
+            if cached is None or cached[0] is not item:
+                cached = (item, COMPACT_JSON.encode(item))
+            texts[id(item)] = cached
+        self._texts[org_id] = texts  # only the current items: the cache stays as big as the list
+        return '{"data":[' + ",".join(text for _, text in texts.values()) + "]}"
 
 
 def create_app(
@@ -65,7 +114,7 @@ def create_app(
     """
     if readers is None:
         readers = parsing.Readers()
-    app = Flask("mockserver")
+    app = FakeFlask("mockserver")
     # One byte more than the limit: werkzeug truncates a chunked body at this maximum
     # instead of refusing it, so parsing.json_body can only see "too large" past it.
     app.config["MAX_CONTENT_LENGTH"] = parsing.MAX_BODY_BYTES + 1
@@ -76,13 +125,16 @@ def create_app(
     app.url_map.merge_slashes = False
     app.extensions["inventory_mock"] = {"store": store, "journal": journal, "readers": readers}
 
+    list_bodies = ListBodies()
+
     def list_inventory(org_id: str) -> Response:
-        return json_response({"data": store.list_inventory(org_id)})
+        return Response(list_bodies.render(org_id, store.list_inventory(org_id)), mimetype="application/json")
 
     def adjust(org_id: str) -> Response:
         profile = store.profile
         request.max_content_length = profile.limits.body_cap + 1  # see MAX_CONTENT_LENGTH above
         body = parsing.json_body(request.get_data(cache=True), request.mimetype, profile)
+        g.journal_body = body  # the journal keeps it as parsed, instead of decoding the bytes again
         entry = store.adjust(org_id, readers.adjust(body, profile))
         return json_response({"status": "ok", "id": entry.id}, profile.adjust_status)
 
@@ -132,8 +184,10 @@ def create_app(
 
     @app.after_request
     def write_journal(response: Response) -> Response:
-        if not request.path.startswith(CONTROL_PREFIX) and request.path != "/openapi.json":
-            journal.record(_journal_entry(response.status_code))
+        current = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not ten
+        path = current.path
+        if not path.startswith(CONTROL_PREFIX) and path != "/openapi.json":
+            journal.record(_journal_entry(current, response.status_code))
         return response
 
     fault_injection.install(app, store.faults, render_api_error)  # last: see install()
@@ -186,24 +240,29 @@ def _from_http_exception(error: HTTPException) -> ApiError:
     return InvalidRequest(f"request: {error.description or error.name}")
 
 
-def _journal_entry(status: int) -> JournalEntry:
-    error: ApiError | None = g.get("api_error")
+def _journal_entry(request: Request, status: int) -> JournalEntry:
+    context = g._get_current_object()  # one proxy lookup
+    error: ApiError | None = context.get("api_error")
     violations: tuple[Violation, ...] = ()
     if error is not None and error.rule is not None:
         violations = (Violation(error.rule, error.message, error.field),)
+    parsed = context.get("journal_body", _NOT_PARSED)
     return JournalEntry(
         method=request.method,
         path=request.path,
         query=request.query_string.decode("latin-1"),
-        body=_journal_body(),
+        body=_journal_body(request) if parsed is _NOT_PARSED else parsed,
         status=status,
-        token=redact(g.get("token")),
+        token=redact(context.get("token")),
         error=None if error is None else error.code,
         violations=violations,
     )
 
 
-def _journal_body() -> Any:
+_NOT_PARSED = object()
+
+
+def _journal_body(request: Request) -> Any:
     if request.environ.get("CONTENT_LENGTH") in (None, "", "0"):
         return None  # no body; cheaper than request.content_length, which parses headers on every request
     length = request.content_length

@@ -14,13 +14,15 @@ from mockserver.profile import DEFAULT, Profile
 from mockserver.state.seed import check_seed
 
 CONTROL_PREFIX = "/_mock"
+# What json.dumps(payload, ensure_ascii=False, separators=(",", ":")) builds on every call, built once.
+COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def json_response(
     payload: Any, status: int = 200, headers: dict[str, str] | None = None, mimetype: str = "application/json"
 ) -> Response:
     """A JSON response, UTF-8, compact."""
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    body = COMPACT_JSON.encode(payload)
     return Response(body, status=status, headers=headers, mimetype=mimetype)
 
 

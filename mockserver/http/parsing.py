@@ -75,19 +75,23 @@ def json_body(raw: bytes, mimetype: str, profile: Profile = DEFAULT) -> Any:
         )
     if not raw:
         raise InvalidRequest("body: a JSON object is required", field="body")
-    too_deep = InvalidRequest(f"body: JSON must be nested at most {MAX_JSON_DEPTH} levels deep", field="body")
     try:
         text = raw.decode("utf-8")
-        value = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+        value = _STRICT_JSON.decode(text)
     except UnicodeDecodeError:
         raise InvalidRequest("body: must be UTF-8 encoded JSON", field="body") from None
     except RecursionError:
-        raise too_deep from None
+        raise _too_deep() from None
     except ValueError as error:
         raise InvalidRequest(f"body: not valid JSON ({_short(error)})", field="body") from None
-    if _depth(value) > MAX_JSON_DEPTH:
-        raise too_deep
+    # Each level opens a bracket: a body with few brackets cannot be too deep (the walk is skipped).
+    if raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and _depth(value) > MAX_JSON_DEPTH:
+        raise _too_deep()
     return value
+
+
+def _too_deep() -> InvalidRequest:
+    return InvalidRequest(f"body: JSON must be nested at most {MAX_JSON_DEPTH} levels deep", field="body")
 
 
 def adjustment(body: Any, profile: Profile = DEFAULT) -> Adjustment:
@@ -134,7 +138,7 @@ def _check_metadata(metadata: Any, max_bytes: int | None) -> None:
         raise InvalidRequest(f"metadata: must be nested at most {MAX_METADATA_DEPTH} levels deep", field="metadata")
     if max_bytes is None:
         return
-    size = len(json.dumps(metadata, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    size = len(_COMPACT_JSON.encode(metadata).encode("utf-8"))
     if size > max_bytes:
         raise InvalidRequest(f"metadata: must be at most {max_bytes} bytes serialized (got {size})", field="metadata")
 
@@ -187,6 +191,11 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _no_constants(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
+
+
+# What json.loads(text, object_pairs_hook=..., parse_constant=...) builds on every call, built once.
+_STRICT_JSON = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_no_constants)
+_COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _short(error: ValueError) -> str:
