@@ -89,10 +89,16 @@ def test_the_live_server_reuses_a_connection_thread_and_lets_an_idle_one_end() -
     before = len(_connection_threads())
     with LiveServer(mock.app) as server:
         server._server.idle_seconds = 1.0  # type: ignore[attr-defined]
+        pause = threading.Event()
         for _ in range(5):  # one connection after another: werkzeug closes each
             assert requests.get(server.url + PATH, headers=AUTH, timeout=10).status_code == 200
+            # The client has its answer before the thread is back in the idle list: wait for it
+            # (a condition, generous bound), or a loaded machine starts a second thread.
+            for _ in range(300):
+                if server._server._idle:  # type: ignore[attr-defined]
+                    break
+                pause.wait(0.01)
         assert len(_connection_threads()) - before == 1  # one thread served all five
-        pause = threading.Event()
         for _ in range(300):  # the idle thread ends after idle_seconds; generous bound
             if len(_connection_threads()) == before:
                 break
