@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: install serve test lint bench clean
+.PHONY: install serve test test-under-load lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ lint: install
 
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The whole suite three times while every core is kept busy (docs/testing.md); fails if one run fails.
+test-under-load: lint
+	$(BIN)/python .ci/under_load.py --runs 3 -- $(BIN)/pytest $(PYTEST_ARGS)
 
 # Benchmarks (never part of `make test`): writes docs/benchmarks.md. BENCH_ARGS=--quick for a dry run.
 $(VENV)/.installed-bench: $(STAMP)
