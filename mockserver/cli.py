@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from flask import Response, request
 
 import schemas
 from mockserver.alerts.receivers import is_loopback
@@ -24,10 +24,31 @@ from mockserver.http.app import ControlSettings
 from mockserver.mutants import MUTANTS, mutant
 from mockserver.profile import Profile
 from mockserver.state.journal import redact
+from mockserver.state.persistence import Saver, StateFileError, read_state
 from mockserver.transports import serving
 
 PROG = "inventory-mock"
 DESCRIPTION = "A stateful fake of the Inventory & stock API, and its contract kit."
+
+
+SAVE_EVERY_WRITES = 100
+SAVE_INTERVAL = 5.0
+
+
+def _positive(kind: Callable[[str], float]) -> Callable[[str], Any]:
+    """An argparse type: a number of ``kind`` above 0 (argparse turns the error into a usage line)."""
+
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not value > 0 or value != value or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"{text!r} must be above 0")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,7 +79,20 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     serve.add_argument(
         "--state-file",
         metavar="F",
-        help="load the state from F at start if it exists (instead of --seed); write it to F on shutdown",
+        help="load the state from F at start if it exists (instead of --seed); write it to F on shutdown, "
+        "after every --save-every-writes writes and every --save-interval seconds",
+    )
+    serve.add_argument(
+        "--save-every-writes",
+        metavar="N",
+        type=_positive(int),
+        help=f"with --state-file: write the state after every N accepted writes (default: {SAVE_EVERY_WRITES})",
+    )
+    serve.add_argument(
+        "--save-interval",
+        metavar="S",
+        type=_positive(float),
+        help=f"with --state-file: write the state every S seconds when it changed (default: {SAVE_INTERVAL:g})",
     )
     serve.add_argument(
         "--mutant",
@@ -118,7 +152,17 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.state_file and not Path(args.state_file).absolute().parent.is_dir():
         print(f"inventory-mock: no directory for --state-file {args.state_file}", file=sys.stderr)
         return 2
-    seed = args.state_file if args.state_file and Path(args.state_file).exists() else args.seed
+    if not args.state_file and (args.save_every_writes or args.save_interval):
+        print("inventory-mock: --save-every-writes and --save-interval need --state-file", file=sys.stderr)
+        return 2
+    state_file = Path(args.state_file) if args.state_file else None
+    seed: str | dict[str, Any] | None = args.seed
+    if state_file is not None and state_file.exists():
+        try:
+            seed = read_state(state_file)
+        except StateFileError as error:
+            print(f"inventory-mock: {error}", file=sys.stderr)
+            return 2
     if args.mutant is not None:
         try:
             mutant(args.mutant)
@@ -139,7 +183,10 @@ def run_serve(args: argparse.Namespace) -> int:
             mutant=args.mutant,
         )
     except SeedError as error:
-        print(f"inventory-mock: bad seed: {error}", file=sys.stderr)
+        if isinstance(seed, dict) and state_file is not None:
+            print(f"inventory-mock: {StateFileError(state_file, str(error))}", file=sys.stderr)
+        else:
+            print(f"inventory-mock: bad seed: {error}", file=sys.stderr)
         return 2
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s")
     # granian serves from a worker process: the state to write at shutdown would not be this one.
@@ -150,6 +197,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if not serving.available(server):
         print(f"inventory-mock: {server} is not installed (pip install {server})", file=sys.stderr)
         return 2
+    saver = None if state_file is None else _start_saver(mock, state_file, args)
     try:
         serving.serve(
             mock.app,
@@ -162,26 +210,31 @@ def run_serve(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"inventory-mock: cannot bind {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return 2
-    if args.state_file:
-        write_state(mock.dump(), Path(args.state_file))
-        print(f"inventory-mock: state written to {args.state_file}", flush=True)
+    if saver is not None:
+        saver.stop()
+        print(f"inventory-mock: state written to {state_file}", flush=True)
     print("inventory-mock: stopped", flush=True)
     return 0
 
 
-def write_state(state: dict[str, Any], path: Path) -> None:
-    """Write ``state`` to ``path`` atomically: a reader sees the old file or the new one, never half."""
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    ) as tmp:
-        try:
-            json.dump(state, tmp, ensure_ascii=False, indent=1)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        except BaseException:
-            os.unlink(tmp.name)
-            raise
-    os.replace(tmp.name, path)
+def _start_saver(mock: InventoryMock, path: Path, args: argparse.Namespace) -> Saver:
+    """Save the state periodically and after every N accepted writes (API and control routes)."""
+    saver = Saver(
+        path,
+        mock.dump,
+        every_writes=args.save_every_writes or SAVE_EVERY_WRITES,
+        interval=args.save_interval or SAVE_INTERVAL,
+    )
+
+    def count_write(response: Response) -> Response:
+        if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+            saver.note_write()
+        return response
+
+    mock.app.after_request(count_write)
+    if not path.exists():
+        saver.save()  # from the first moment on, a restart finds the session's state
+    return saver.start()
 
 
 def _print_banner(mock: InventoryMock, url: str, *, reveal: bool) -> None:

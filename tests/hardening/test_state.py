@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from mockserver import InventoryMock, cli
+from mockserver.state import persistence
 
 from .support import FROZEN_AT, PRODUCT, READ_WRITE, api, bearer, serve_process, stop_process
 
@@ -106,14 +107,14 @@ def test_state_is_written_atomically(tmp_path: Path, monkeypatch: pytest.MonkeyP
         replaced.append((source, str(destination)))
         real_replace(source, destination)
 
-    monkeypatch.setattr(cli.os, "replace", spy)
-    cli.write_state({"orgs": [{"id": "x"}]}, target)
+    monkeypatch.setattr(persistence.os, "replace", spy)
+    persistence.write_state({"orgs": [{"id": "x"}]}, target)
     assert replaced == [(replaced[0][0], str(target))]
     assert Path(replaced[0][0]).parent == tmp_path
 
     # A state that cannot be written leaves the old file as it was, and no temporary file.
     with pytest.raises(TypeError):
-        cli.write_state({"orgs": [object()]}, target)
+        persistence.write_state({"orgs": [object()]}, target)
     assert json.loads(target.read_text("utf-8")) == {"orgs": [{"id": "x"}]}
     assert [path.name for path in tmp_path.iterdir()] == ["state.json"]
 
