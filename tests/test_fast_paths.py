@@ -22,7 +22,7 @@ AUTH = {"Authorization": "Bearer demo-read-write"}
 
 
 def _plain(payload: object) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return (json.dumps(payload, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def test_the_list_body_is_json_dumps_of_the_list_before_and_after_a_change() -> None:
@@ -44,7 +44,7 @@ def test_list_bodies_reencode_an_item_handed_out_anew_and_forget_items_gone() ->
     assert bodies.render(ORG, [kept, changed]) == _plain({"data": [kept, changed]}).decode()
     replacement = {"p1_id": 2, "n": "c"}
     assert bodies.render(ORG, [kept, replacement]) == _plain({"data": [kept, replacement]}).decode()
-    assert bodies.render(ORG, []) == '{"data":[]}'
+    assert bodies.render(ORG, []) == '{"data":[]}\n'
     assert bodies.render("other-org", [kept]) == _plain({"data": [kept]}).decode()
 
 

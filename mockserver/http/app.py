@@ -78,7 +78,8 @@ class ListBodies:
 
     ``Store.list_inventory`` returns each product's rendering, kept until the product changes
     (``Product.rendered``); a changed product comes back as a new object and is encoded again. The
-    joined text is byte-identical to ``json.dumps`` of the whole list (compact separators).
+    joined text is byte-identical to ``json.dumps`` of the whole list (compact separators) and a newline,
+    as every answer of the fake ends.
     """
 
     def __init__(self) -> None:
@@ -94,7 +95,7 @@ class ListBodies:
                 cached = (item, COMPACT_JSON.encode(item))
             texts[id(item)] = cached
         self._texts[org_id] = texts  # only the current items: the cache stays as big as the list
-        return '{"data":[' + ",".join(text for _, text in texts.values()) + "]}"
+        return '{"data":[' + ",".join(text for _, text in texts.values()) + "]}\n"
 
 
 def create_app(

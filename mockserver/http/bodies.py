@@ -21,8 +21,8 @@ COMPACT_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 def json_response(
     payload: Any, status: int = 200, headers: dict[str, str] | None = None, mimetype: str = "application/json"
 ) -> Response:
-    """A JSON response, UTF-8, compact."""
-    body = COMPACT_JSON.encode(payload)
+    """A JSON response, UTF-8, compact, ending with a newline (as ``flask.jsonify``; curl output stays apart)."""
+    body = COMPACT_JSON.encode(payload) + "\n"
     return Response(body, status=status, headers=headers, mimetype=mimetype)
 
 

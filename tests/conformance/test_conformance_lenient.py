@@ -4,6 +4,7 @@ is silent passes every check and the stateful test, and the report names what it
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -124,10 +125,8 @@ def _slow(app: Any, seconds: float) -> Callable[..., Iterable[bytes]]:
 
 def test_shrinking_a_failure_on_a_slow_server_stops_at_its_budget(mock: InventoryMock) -> None:
     context = _context(_slow(with_mutant(mock, "stock-below-zero"), 0.05), max_examples=50, max_steps=20)
-    started = time.monotonic()
     with pytest.raises(ContractViolation) as caught:
         machine.run(context, budget=30, shrink_budget=0.2, seed=2)
-    assert time.monotonic() - started < 10
     assert caught.value.rule == "NON-NEGATIVE"
     assert "shrinking stopped by the time budget" in str(caught.value)
     assert "calls of this example:" in str(caught.value)
@@ -136,8 +135,11 @@ def test_shrinking_a_failure_on_a_slow_server_stops_at_its_budget(mock: Inventor
 
 def test_a_slow_faithful_server_ends_the_stateful_test_at_its_budget(mock: InventoryMock) -> None:
     context = _context(_slow(mock.app, 0.02), max_examples=100, max_steps=20)
-    started = time.monotonic()
     machine.run(context, budget=2, seed=1)
-    assert time.monotonic() - started < 5
-    assert context.observed.to_json()["stateful test"].startswith("stopped by its 2 s budget")
+    verdict = context.observed.to_json()["stateful test"]
+    found = re.fullmatch(r"stopped by its 2 s budget after (\d+) example\(s\)", verdict)
+    assert found, verdict
+    # 100 examples of up to 20 calls at 20 ms each would take far longer: the budget cut the run
+    # (asserted on what ran, not on wall-clock time, which a loaded machine stretches).
+    assert int(found.group(1)) < 100
     assert context.restore().restored
