@@ -51,6 +51,24 @@ def _positive(kind: Callable[[str], float]) -> Callable[[str], Any]:
     return parse
 
 
+def _port(text: str) -> int:
+    """An argparse type: a TCP port, 0 for a free one."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: give 0..65535 (0: a free one)")
+    return port
+
+
+def _non_empty(text: str) -> str:
+    """An argparse type: any text but the empty one (an empty token or host is a mistake, not a choice)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of the fake's own commands (``serve``, ``openapi``, ``mutants``)."""
     parser = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION)
@@ -62,7 +80,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     """Add ``serve``, ``openapi`` and ``mutants`` to a command parser."""
     serve = commands.add_parser("serve", help="run the fake on a socket", description="Run the fake on a socket.")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port to bind, 0 for a free one (default: 8080)")
+    serve.add_argument("--port", type=_port, default=8080, help="port to bind, 0 for a free one (default: 8080)")
     serve.add_argument("--seed", metavar="FILE", help="seed file (JSON); default: the built-in demo seed")
     serve.add_argument(
         "--profile", metavar="FILE", help="behaviour profile (JSON/TOML) for what the API document leaves open"
@@ -71,10 +89,13 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--allow-webhook-host",
         metavar="HOST",
         action="append",
+        type=_non_empty,
         default=[],
         help="a host besides this machine that webhook subscriptions may name (repeatable)",
     )
-    serve.add_argument("--control-token", metavar="T", help="require header X-Mock-Control-Token: T on /_mock/")
+    serve.add_argument(
+        "--control-token", metavar="T", type=_non_empty, help="require header X-Mock-Control-Token: T on /_mock/"
+    )
     serve.add_argument("--no-control", action="store_true", help="serve without the /_mock/ control API")
     serve.add_argument(
         "--state-file",
@@ -148,6 +169,9 @@ def run_serve(args: argparse.Namespace) -> int:
             "give --control-token T (or --no-control)",
             file=sys.stderr,
         )
+        return 2
+    if args.no_control and args.control_token is not None:
+        print("inventory-mock: --control-token and --no-control contradict each other: give one", file=sys.stderr)
         return 2
     if args.state_file and not Path(args.state_file).absolute().parent.is_dir():
         print(f"inventory-mock: no directory for --state-file {args.state_file}", file=sys.stderr)

@@ -54,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
     options["config"] = args.config
     try:
         target = load_target(options)
+        for option, path in (("--report", args.report), ("--write-profile", args.write_profile)):
+            _check_writable(option, path)
         _preflight(target)
     except ConfigError as error:
         print(f"inventory-mock check: {error}", file=sys.stderr)
@@ -92,6 +94,17 @@ def run(args: argparse.Namespace) -> int:
         argv += ["--inventory-write-profile", args.write_profile]
     status = pytest.main(argv + list(args.pytest_args), plugins=[_check_run_plugin()])
     return {0: CONFORMANT, 1: NOT_CONFORMANT}.get(int(status), NO_VERDICT)
+
+
+def _check_writable(option: str, path: str | None) -> None:
+    """Refuse before the run an output file the run could not write at its end."""
+    if path is None:
+        return
+    where = Path(path)
+    if where.is_dir():
+        raise ConfigError(f"{option}: {path} is a directory; give a file name")
+    if not where.absolute().parent.is_dir():
+        raise ConfigError(f"{option}: no directory for {path}")
 
 
 def _preflight(target: Target) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ DEFAULT_REMOTE_RATE_LIMIT = 10.0  # requests a second against anything but loopb
 DEFAULT_MAX_EXAMPLES = 10
 DEFAULT_MAX_STEPS = 20
 DEFAULT_TIMEOUT = 30.0  # seconds to wait for each answer
+
+_HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
 
 # setting -> (type, help). The CLI option is --setting-with-dashes, the pytest option
 # --inventory-..., the env var INVENTORY_SETTING, the TOML key the setting itself.
@@ -198,10 +201,20 @@ def _build(merged: dict[str, Any]) -> Target:
     for setting in ("max_examples", "max_steps"):
         if merged.get(setting) is not None and merged[setting] < 1:
             raise ConfigError(f"{setting}: must be at least 1 (got {merged[setting]})")
+    for role in TOKEN_ROLES:
+        token = merged.get(f"token_{role}")
+        if token and not _HEADER_SAFE.fullmatch(token):
+            raise ConfigError(
+                f"token_{role}: must be one word of visible ASCII characters, as a Bearer token is "
+                "(a space, line break or control character cannot go into an Authorization header)"
+            )
+    timeout = merged.get("timeout")
+    if timeout is not None and not 0 < timeout < float("inf"):
+        raise ConfigError(f"timeout: must be a number of seconds above 0 (got {timeout})")
     rate_limit = merged.get("rate_limit")
     if rate_limit is None:
         rate_limit = 0.0 if is_loopback(parts.hostname) else DEFAULT_REMOTE_RATE_LIMIT
-    if rate_limit < 0:
+    if not 0 <= rate_limit < float("inf"):
         raise ConfigError(f"rate_limit: must be >= 0 requests a second, 0 for no cap (got {rate_limit})")
     return Target(
         base_url=base_url,
@@ -218,7 +231,7 @@ def _build(merged: dict[str, Any]) -> Target:
         rate_limit=rate_limit,
         max_examples=merged.get("max_examples") or DEFAULT_MAX_EXAMPLES,
         max_steps=merged.get("max_steps") or DEFAULT_MAX_STEPS,
-        timeout=merged.get("timeout") or DEFAULT_TIMEOUT,
+        timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
         seed=merged.get("seed"),
     )
 
