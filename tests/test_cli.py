@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import signal
@@ -195,3 +196,18 @@ def test_every_command_has_help(args: list[str]) -> None:
     done = subprocess.run([*COMMAND, *args, "--help"], capture_output=True, text=True, timeout=30)
     assert done.returncode == 0
     assert "usage: inventory-mock" in done.stdout
+
+
+def test_the_banner_tells_a_user_seeds_tokens_apart_without_showing_them(tmp_path: Path) -> None:
+    scopes = {"acme-rw": ["inventory.read", "inventory.write"], "acme-ro": ["inventory.read"]}
+    tokens = [{"token": token, "scopes": granted} for token, granted in scopes.items()]
+    seed = {"orgs": [{"id": "acme", "products": [], "tokens": tokens}]}
+    path = tmp_path / "seed.json"
+    path.write_text(json.dumps(seed), "utf-8")
+    with running_server("--port", "0", "--seed", str(path), banner_lines=3) as served:
+        pass
+    lines = {line.split()[1]: line.split()[2] for line in served.banner[1:3]}
+    assert set(lines) == {"read_write", "read_only"}, served.banner
+    fingerprint = {token: hashlib.sha256(token.encode()).hexdigest()[:4] for token in scopes}
+    assert lines == {"read_write": f"acme…#{fingerprint['acme-rw']}", "read_only": f"acme…#{fingerprint['acme-ro']}"}
+    assert not any(token in "".join(served.banner) for token in scopes)

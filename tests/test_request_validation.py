@@ -1,5 +1,6 @@
 """Malformed adjust requests: a 4xx JSON error naming the field and the rule, nothing written."""
 
+import hashlib
 import json
 
 import pytest
@@ -144,7 +145,7 @@ def test_every_rejection_is_recorded_in_the_journal_with_its_rule(mock: Inventor
     assert entry.status == 400
     assert [(v.rule, v.field) for v in entry.violations] == [("REASON", "reason")]
     assert entry.body == {"p1_id": 12345, "delta_on_hand": -1}
-    assert entry.token == "demo…"
+    assert entry.token == "demo…#" + hashlib.sha256(b"demo-read-write").hexdigest()[:4]
 
 
 def test_business_rejections_are_not_contract_violations(mock: InventoryMock, api: Api) -> None:

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any, overload
 
 MAX_JOURNAL_ENTRIES = 10_000
 
 
 def redact(token: str | None) -> str | None:
-    """A token shortened to a prefix that identifies it without disclosing it."""
+    """A token as ``acme…#3f2a``: its first 4 characters and 4 hex digits of its SHA-256, so
+    that two tokens with one prefix (``acme-rw``, ``acme-ro``) are told apart, none disclosed."""
     if token is None:
         return None
-    return token[:4] + "…" if len(token) > 4 else "…"
+    return _redacted(token)
+
+
+@lru_cache(maxsize=1024)
+def _redacted(token: str) -> str:
+    prefix = token[:4] if len(token) > 4 else ""
+    return f"{prefix}…#{hashlib.sha256(token.encode()).hexdigest()[:4]}"
 
 
 @dataclass(frozen=True, slots=True)
