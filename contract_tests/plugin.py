@@ -126,6 +126,14 @@ def _settings(config: pytest.Config) -> Settings:
     url = urlsplit(base_url)
     if url.scheme not in ("http", "https") or not url.netloc or url.path or url.query or url.fragment:
         raise pytest.UsageError(f"{BASE_URL_OPTION} must be a root URL such as {DEFAULT_BASE_URL} (got {base_url!r})")
+    if seed:  # checked once, for the whole session: not one error per test with the fake's frames
+        from mockserver import InventoryMock
+        from mockserver.errors import SeedError
+
+        try:
+            InventoryMock.validate_seed(config.rootpath / seed)
+        except SeedError as error:
+            raise pytest.UsageError(f"{SEED_OPTION}: {error}") from None
     profile_file = str(config.getini(PROFILE_OPTION)).strip()
     profile = None
     if profile_file:  # checked once, for the whole session

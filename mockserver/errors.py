@@ -136,6 +136,13 @@ class MockUsageError(Exception):
     """The fake was misused from Python or the control API (not an API answer)."""
 
 
+class MissingToken(MockUsageError, KeyError):
+    """``mock.tokens[role]`` for a role the seed gives the org no token for."""
+
+    def __str__(self) -> str:  # KeyError would show the repr of the message
+        return str(self.args[0])
+
+
 class SeedError(MockUsageError, ValueError):
     """A seed (file or dict) does not match the seed schema or is inconsistent."""
 

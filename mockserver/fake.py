@@ -16,7 +16,7 @@ from mockserver.alerts.events import EVENT_TYPES, Delivery, Event, Subscription
 from mockserver.alerts.receivers import refusal
 from mockserver.api import READ_SCOPE, WRITE_SCOPE
 from mockserver.clock import Clock
-from mockserver.errors import MockUsageError
+from mockserver.errors import MissingToken, MockUsageError
 from mockserver.http.app import ControlSettings, create_app
 from mockserver.http.parsing import Readers
 from mockserver.mutants import Mutant, MutantSwitch
@@ -79,6 +79,13 @@ class InventoryMock:
             control_routes=[mutant_blueprint(self._mutants)],
         )
 
+    @staticmethod
+    def validate_seed(source: SeedSource) -> None:
+        """Raise ``SeedError`` (file, JSON path, problem) unless ``source`` would load: its
+        shape and its consistency (ids once, known scopes), without building a fake."""
+        seed_data, label = load_seed(source)
+        Store(seed_data, Clock(), source=label)
+
     @classmethod
     def from_seed(cls, source: SeedSource = None, **options: Any) -> InventoryMock:
         """Build a fake from a seed file path, a seed dict, or ``None`` (the demo seed)."""
@@ -95,10 +102,12 @@ class InventoryMock:
         return org_ids[0]
 
     def tokens_of(self, org_id: str | None = None) -> dict[str, str]:
-        """Tokens of an org by role: ``read_write``, ``read_only``, ``write_only``
-        (the first token with exactly those API scopes), plus every token by itself."""
-        found: dict[str, str] = {}
-        for grant in self.store.grants(org_id or self.org_id):
+        """Tokens of an org by role: ``read_write``, ``read_only``, ``write_only`` (the first
+        token with exactly those API scopes). A role the seed lacks raises ``MissingToken``
+        naming the role, the org and the seed."""
+        org_id = org_id or self.org_id
+        found = TokensByRole(org_id, self.store.seed_label)
+        for grant in self.store.grants(org_id):
             api_scopes = grant.scopes & {READ_SCOPE, WRITE_SCOPE}
             for role, scopes in TOKEN_ROLES.items():
                 if api_scopes == scopes and role not in found:
@@ -407,6 +416,28 @@ class InventoryMock:
     def clear_faults(self) -> None:
         """Remove every fault rule (requests held by latency or timeout faults are released)."""
         self.store.faults.clear()
+
+
+class TokensByRole(dict[str, str]):
+    """An org's tokens by role; a missing role is a ``MissingToken`` that says what to do."""
+
+    def __init__(self, org_id: str, seed_label: str) -> None:
+        super().__init__()
+        self.org_id = org_id
+        self.seed_label = seed_label
+
+    def __missing__(self, role: str) -> str:
+        __tracebackhide__ = True
+        if role not in TOKEN_ROLES:
+            raise MissingToken(f"no token role {role!r}: the roles are {', '.join(TOKEN_ROLES)}")
+        scopes = " and ".join(sorted(TOKEN_ROLES[role]))
+        has = ", ".join(self) or "none"
+        seed = f"the {self.seed_label}" if self.seed_label in ("demo seed", "seed") else f"seed {self.seed_label}"
+        raise MissingToken(
+            f"{seed} gives org {self.org_id!r} no {role} token (one with exactly the "
+            f"scopes {scopes}; its roles: {has}): add one to the seed's tokens, or call "
+            f"add_token(TOKEN, {sorted(TOKEN_ROLES[role])!r})"
+        )
 
 
 def _describe(events: list[Event]) -> str:

@@ -90,6 +90,7 @@ class Store:
         self.faults = FaultPlan()  # fault rules (data only; applied by mockserver.faults.hooks)
         self._event_listeners: list[Callable[[Event, list[Subscription]], None]] = []
         self._load(seed, source)
+        self.seed_label = source  # where the seed came from: a file name, "demo seed", "seed" (a dict)
         self._pristine = self._snapshot()
 
     # -- loading and dumping ------------------------------------------------------
@@ -129,6 +130,7 @@ class Store:
                 self._orgs, self._grants = orgs, grants
                 raise
             self._seed = seed
+            self.seed_label = source
             self.events.clear()
             self._pristine = self._snapshot()
             if self._id_seed is not None:  # an unseeded source has nothing to replay (and reseeding costs)

@@ -127,12 +127,58 @@ def test_relative_seed_path_is_resolved_from_rootdir(pytester, monkeypatch):
     pytester.runpytest("test_seed.py").assert_outcomes(passed=1)
 
 
-def test_a_missing_seed_file_errors_the_tests_that_use_the_fixture(pytester):
+@pytest.mark.parametrize(
+    ("seed", "expected"),
+    [
+        (None, "inventory_seed: */nowhere.json: $: cannot read the file: No such file or directory"),
+        ("{", "inventory_seed: */nowhere.json: $: not valid JSON: *line 1 column 2"),
+        (
+            {"orgs": [{"id": "a", "products": [], "tokens": [{"token": "t", "scopes": ["inventory.reed"]}]}]},
+            "inventory_seed: */nowhere.json: $.orgs[[]0[]].tokens[[]0[]].scopes[[]0[]]: "
+            'must be one of *(got "inventory.reed")',
+        ),
+    ],
+    ids=["missing", "not JSON", "unknown scope"],
+)
+def test_a_bad_seed_file_is_one_usage_error_for_the_session(pytester, seed, expected):
     pytester.makeini("[pytest]\ninventory_seed = nowhere.json\n")
-    pytester.makepyfile("def test_a(inventory_mock): pass\ndef test_b(): pass\n")
+    if seed is not None:
+        pytester.path.joinpath("nowhere.json").write_text(seed if isinstance(seed, str) else json.dumps(seed))
+    pytester.makepyfile("def test_a(inventory_mock): pass\ndef test_b(inventory_server): pass\ndef test_c(): pass\n")
     result = pytester.runpytest()
-    result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines(["*SeedError: */nowhere.json: $: cannot read the file*"])
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: {expected}"])
+    assert result.stderr.str().count("inventory_seed:") == 1
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+def test_a_role_the_seed_lacks_names_the_role_the_org_and_the_seed(pytester):
+    seed = {
+        "orgs": [
+            {"id": "acme", "products": [], "tokens": [{"token": "rw", "scopes": ["inventory.read", "inventory.write"]}]}
+        ]
+    }
+    pytester.makeini("[pytest]\ninventory_seed = acme.json\n")
+    pytester.path.joinpath("acme.json").write_text(json.dumps(seed))
+    pytester.makepyfile(
+        "import pytest\n"
+        "def test_read_only(inventory_mock):\n"
+        "    assert inventory_mock.tokens['read_write'] == 'rw'\n"
+        "    inventory_mock.tokens['read_only']\n"
+        "def test_get_is_still_a_dict_get(inventory_server):\n"
+        "    assert inventory_server.tokens.get('write_only') is None\n"
+        "    with pytest.raises(KeyError):\n"
+        "        inventory_server.tokens['write_only']\n"
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*MissingToken: seed */acme.json gives org 'acme' no read_only token (one with exactly the scopes "
+            "inventory.read; its roles: read_write): add one to the seed's tokens, or call "
+            "add_token(TOKEN, [[]'inventory.read'[]])"
+        ]
+    )
 
 
 def test_base_url_option(pytester):
