@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import schemas
+from contract_tests._routes import nearest
 from mockserver.state.journal import JournalEntry, Violation
 
 MAX_REQUESTS_SHOWN = 10
+ENDPOINT_RULE = "ENDPOINT"  # the fake's journal: no route for this path or method (not a table rule)
 _AUTH_RULES = frozenset({"AUTH", "SCOPE-READ", "SCOPE-WRITE", "ORG"})
 
 
@@ -45,6 +47,9 @@ def _request_block(number: int, entry: JournalEntry, found: list[Violation]) -> 
     if entry.token is not None and any(v.rule in _AUTH_RULES for v in found):
         lines.append(f"   token:    {entry.token}")
     for violation in found:
+        if violation.rule == ENDPOINT_RULE:
+            lines += _endpoint_lines(entry)
+            continue
         rule = schemas.rules().get(violation.rule)
         lines.append(f"   wrong:    {violation.message}")
         if rule is None:
@@ -55,6 +60,16 @@ def _request_block(number: int, entry: JournalEntry, found: list[Violation]) -> 
             quote = rule.get("request_quote", rule["quote"])
             lines.append(f'   document: "{quote}"')
     return lines
+
+
+def _endpoint_lines(entry: JournalEntry) -> list[str]:
+    """A request to a path or method the API document does not list: the nearest endpoint."""
+    endpoint, change = nearest(entry.method, entry.path)
+    return [
+        f"   wrong:    no such endpoint: the API document lists no {entry.method} {entry.path}",
+        f"   nearest:  {endpoint.method} {endpoint.filled(entry.path)} ({change})",
+        f'   document: "{endpoint}"',
+    ]
 
 
 def _shown(body: Any) -> str:

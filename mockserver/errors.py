@@ -89,7 +89,7 @@ class MethodNotAllowed(ApiError):
 
     status_code = 405
     code = "method_not_allowed"
-    rule = "SHAPES"
+    rule = "ENDPOINT"  # not a rule of the table: a request the document lists no endpoint for
 
     def __init__(self, message: str, *, allowed: tuple[str, ...] = (), field: str | None = None) -> None:
         super().__init__(message, field=field)

@@ -225,7 +225,7 @@ def _authorized(store: Store, scope: str, view: Callable[..., Response]) -> Call
 def _from_http_exception(error: HTTPException) -> ApiError:
     if error.code == 404:
         # A typo in a client's URL is a contract violation, unlike an unknown product.
-        return NotFound(f"no route for {request.method} {request.path[:200]}", field="path", rule="SHAPES")
+        return NotFound(f"no route for {request.method} {request.path[:200]}", field="path", rule="ENDPOINT")
     if error.code == 405:
         allowed = tuple(sorted(getattr(error, "valid_methods", None) or []))
         return MethodNotAllowed(

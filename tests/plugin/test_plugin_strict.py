@@ -154,3 +154,35 @@ def test_uses_it(closing_client):
     result = pytester.runpytest()
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*ERROR at teardown of test_uses_it*", "*AUTH: every endpoint needs*"])
+
+
+@pytest.mark.parametrize("fixture", ["inventory_mock", "inventory_server"])
+def test_a_path_or_method_of_no_endpoint_is_reported_with_the_nearest_endpoint(pytester, fixture):
+    pytester.makepyfile(
+        test_client=CLIENT
+        + f"""
+def test_routes({fixture}):
+    headers = {{"Authorization": "Bearer demo-read-write"}}
+    assert requests.get({fixture}.base_url + ROOT + "/", headers=headers).status_code == 404
+    assert requests.get({fixture}.base_url + ROOT + "/12345/histroy", headers=headers).status_code == 404
+    assert requests.get({fixture}.base_url + ROOT + "/adjust", headers=headers).status_code == 405
+"""
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"{fixture}: the client broke the API contract in 3 requests (strict mode)",
+            "1. GET /api/v2/public/orgs/demo-org/inventory/ -> 404 not_found",
+            "   wrong:    no such endpoint: the API document lists no GET /api/v2/public/orgs/demo-org/inventory/",
+            "   nearest:  GET /api/v2/public/orgs/demo-org/inventory (no trailing slash)",
+            '   document: "GET /api/v2/public/orgs/{orgId}/inventory"',
+            "2. GET /api/v2/public/orgs/demo-org/inventory/12345/histroy -> 404 not_found",
+            "   nearest:  GET /api/v2/public/orgs/demo-org/inventory/12345/history ('history', not 'histroy')",
+            '   document: "GET /api/v2/public/orgs/{orgId}/inventory/{p1Id}/history"',
+            "3. GET /api/v2/public/orgs/demo-org/inventory/adjust -> 405 method_not_allowed",
+            "   nearest:  POST /api/v2/public/orgs/demo-org/inventory/adjust (the method POST, not GET)",
+            '   document: "POST /api/v2/public/orgs/{orgId}/inventory/adjust"',
+        ]
+    )
+    assert "SHAPES" not in result.stdout.str()
