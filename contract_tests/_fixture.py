@@ -31,6 +31,18 @@ class InventoryFixture(InventoryMock):
         """Root URL the client under test talks to (ini ``inventory_base_url``, or the server's)."""
         return self._base_url
 
+    def httpx_client(self, **options: Any) -> Any:
+        """An ``httpx.Client`` on ``base_url``, answered by this fake (``options`` go to httpx)."""
+        import httpx
+
+        return httpx.Client(base_url=self.base_url, transport=self.httpx_transport(self.base_url), **options)
+
+    def async_httpx_client(self, **options: Any) -> Any:
+        """An ``httpx.AsyncClient`` on ``base_url``, answered by this fake."""
+        import httpx
+
+        return httpx.AsyncClient(base_url=self.base_url, transport=self.async_httpx_transport(self.base_url), **options)
+
     def _begin_test(self, profile: Profile | None = None, mutant: str | None = None) -> None:
         """Back to the configured seed, even after ``load_seed`` or ``PUT /_mock/seed``; on the
         ini profile (or ``profile``: a variant) and faithful (or broken by ``mutant``)."""
@@ -83,6 +95,18 @@ class InventoryServerFixture(InventoryFixture):
     def url(self) -> str:
         """Root URL of the server; the same as ``base_url``."""
         return self._base_url
+
+    def httpx_client(self, **options: Any) -> Any:
+        """An ``httpx.Client`` on ``url``, through the socket."""
+        import httpx
+
+        return httpx.Client(base_url=self.url, **options)
+
+    def async_httpx_client(self, **options: Any) -> Any:
+        """An ``httpx.AsyncClient`` on ``url``, through the socket."""
+        import httpx
+
+        return httpx.AsyncClient(base_url=self.url, **options)
 
     def _stop(self) -> None:
         """Stop serving and close the socket (the plugin does it at the end of the session)."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
+from importlib.util import find_spec
 from typing import Any
 
 import responses
@@ -25,11 +26,13 @@ from mockserver.profile import Profile, ProfileSource
 from mockserver.state.journal import Journal
 from mockserver.state.seed import SeedSource, check_seed, load_seed
 from mockserver.state.store import Store
-from mockserver.transports import inprocess
+from mockserver.transports import inprocess, resolve_hint
 from mockserver.transports.live_server import LiveServer
 
 DEFAULT_SECRET = "inventory-mock-webhook-secret"
 _handler_ids = itertools.count(1)
+
+_HTTPX_INSTALLED = find_spec("httpx") is not None
 
 TOKEN_ROLES = {
     "read_write": frozenset({READ_SCOPE, WRITE_SCOPE}),
@@ -205,19 +208,44 @@ class InventoryMock:
 
     @contextmanager
     def intercept(self, base_url: str, mock: responses.RequestsMock | None = None) -> Iterator[responses.RequestsMock]:
-        """Answer every ``requests`` call under ``base_url`` in-process.
+        """Answer every ``requests`` and ``httpx`` call under ``base_url`` in-process.
 
         Other URLs pass through (to the network, or to a ``responses`` mock started
         before); ``responses`` mocks started inside keep working beside it (see
-        ``inprocess.intercepting``). Give ``mock`` to register on an already active
-        ``RequestsMock`` instead of starting one.
+        ``inprocess.intercepting``). httpx clients on their default transports are
+        answered too (``httpx_inprocess.patching``), if httpx is installed. Another
+        library resolving the base URL's host gets an error that says to serve the fake
+        on a socket. Give ``mock`` to register on an already active ``RequestsMock``.
         """
-        if mock is not None:
-            inprocess.register(mock, self.app, base_url)
+        with ExitStack() as stack:
+            if mock is None:
+                mock = stack.enter_context(inprocess.intercepting(self.app, base_url))
+            else:
+                inprocess.register(mock, self.app, base_url)
+            if _HTTPX_INSTALLED:
+                from mockserver.transports import httpx_inprocess
+
+                stack.enter_context(httpx_inprocess.patching(self.app, base_url, self._may_sleep))
+            stack.enter_context(resolve_hint.hinting(base_url))
             yield mock
-            return
-        with inprocess.intercepting(self.app, base_url) as own:
-            yield own
+
+    def httpx_transport(self, base_url: str, passthrough: Any = None) -> Any:
+        """An ``httpx.BaseTransport`` answering ``base_url`` with this fake, other URLs with
+        ``passthrough`` (default: a new ``httpx.HTTPTransport``). Needs httpx."""
+        from mockserver.transports.httpx_inprocess import InventoryTransport
+
+        return InventoryTransport(self.app, base_url, passthrough)
+
+    def async_httpx_transport(self, base_url: str, passthrough: Any = None) -> Any:
+        """The ``httpx.AsyncBaseTransport`` twin of ``httpx_transport``."""
+        from mockserver.transports.httpx_inprocess import AsyncInventoryTransport
+
+        return AsyncInventoryTransport(self.app, base_url, passthrough, self._may_sleep)
+
+    def _may_sleep(self) -> bool:
+        """Whether answering may sleep (a fault rule is armed): async clients then get the
+        answer from a worker thread, so that their event loop goes on."""
+        return bool(self.store.faults.rules())
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> LiveServer:
         """Start serving on a socket in a background thread; ``stop()`` the result."""

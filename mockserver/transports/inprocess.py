@@ -38,51 +38,55 @@ def _server(netloc: str, https: bool) -> tuple[str, str]:
 
 
 def build_environ(request: PreparedRequest) -> dict[str, Any]:
-    """The WSGI environ of ``request`` (PEP 3333), built without werkzeug's test tools."""
-    url = urlsplit(str(request.url))
+    """The WSGI environ of a ``requests`` request (PEP 3333), built without werkzeug's test tools."""
     body = request.body or b""
     if isinstance(body, str):
         body = body.encode("utf-8")
     elif not isinstance(body, bytes):
         body = b"".join(chunk if isinstance(chunk, bytes) else chunk.encode() for chunk in body)
-    https = url.scheme == "https"
+    return environ_of(str(request.method), str(request.url), request.headers.items(), body)
+
+
+def environ_of(method: str, url: str, headers: Iterable[tuple[str, str]], body: bytes) -> dict[str, Any]:
+    """The WSGI environ of one request, whichever client library sent it."""
+    parts = urlsplit(url)
+    https = parts.scheme == "https"
     environ: dict[str, Any] = {
-        "REQUEST_METHOD": str(request.method),
+        "REQUEST_METHOD": method,
         "SCRIPT_NAME": "",
-        "PATH_INFO": unquote_to_bytes(url.path or "/").decode("latin-1"),
-        "QUERY_STRING": url.query,
-        "SERVER_NAME": _server(url.netloc, https)[0],
-        "SERVER_PORT": _server(url.netloc, https)[1],
+        "PATH_INFO": unquote_to_bytes(parts.path or "/").decode("latin-1"),
+        "QUERY_STRING": parts.query,
+        "SERVER_NAME": _server(parts.netloc, https)[0],
+        "SERVER_PORT": _server(parts.netloc, https)[1],
         "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "127.0.0.1",
         "CONTENT_LENGTH": str(len(body)),
         "wsgi.version": (1, 0),
-        "wsgi.url_scheme": url.scheme,
+        "wsgi.url_scheme": parts.scheme,
         "wsgi.input": io.BytesIO(body),
         "wsgi.errors": sys.stderr,
         "wsgi.multithread": True,
         "wsgi.multiprocess": False,
         "wsgi.run_once": False,
-        "HTTP_HOST": url.netloc,
+        "HTTP_HOST": parts.netloc,
     }
-    for name, value in request.headers.items():
+    for name, value in headers:
         key = name.upper().replace("-", "_")
         if key == "CONTENT_TYPE":
             environ["CONTENT_TYPE"] = value
-        elif key != "CONTENT_LENGTH":
+        elif key not in ("CONTENT_LENGTH", "HOST"):
             environ[f"HTTP_{key}"] = value
     return environ
 
 
-def call_wsgi(app: WsgiApp, request: PreparedRequest) -> CallbackResult:
-    """Run ``request`` through ``app``; return ``(status, headers, body)``."""
+def run_wsgi(app: WsgiApp, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Run ``app`` on ``environ``: ``(status, headers, body)``; the drop mark stays in ``environ``."""
     started: list[Any] = []
 
     def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
         started[:] = [status, headers]
         return lambda _data: None
 
-    environ = build_environ(request)
     chunks = app(environ, start_response)
     try:
         body = b"".join(chunks)
@@ -90,10 +94,17 @@ def call_wsgi(app: WsgiApp, request: PreparedRequest) -> CallbackResult:
         close = getattr(chunks, "close", None)
         if close is not None:
             close()
-    raise_if_dropped(environ, request)
     status, headers = started
+    return int(status[:3]), headers, body
+
+
+def call_wsgi(app: WsgiApp, request: PreparedRequest) -> CallbackResult:
+    """Run ``request`` through ``app``; return ``(status, headers, body)``."""
+    environ = build_environ(request)
+    status, headers, body = run_wsgi(app, environ)
+    raise_if_dropped(environ, request)
     # responses sets Content-Length itself from the body.
-    return int(status[:3]), {k: v for k, v in headers if k.lower() != "content-length"}, body
+    return status, {k: v for k, v in headers if k.lower() != "content-length"}, body
 
 
 def url_pattern(base_url: str) -> re.Pattern[str]:
