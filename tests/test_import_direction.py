@@ -27,6 +27,7 @@ ROOMS = (
     "mockserver.mutants",  # the fake with one documented rule broken on purpose (store classes, readers)
     "mockserver.fake",  # InventoryMock
     "mockserver.cli",  # serve, openapi
+    "mockserver.container",  # the container's entry command: serve from INVENTORY_MOCK_* variables
     "mockserver",  # the public surface
     "contract_tests.conformance",  # the kit: never the fake
     "contract_tests",  # the pytest plugin (built on the fake) and the inventory-mock composition root
