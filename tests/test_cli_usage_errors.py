@@ -17,7 +17,7 @@ COMMAND = [sys.executable, "-m", "contract_tests.cli"]
 TARGET = ["--base-url", "http://127.0.0.1:9", "--org-id", "acme", "--product-id", "1", "--token-read-write", "rw"]
 
 # option -> (its bad arguments, a fragment the error must show). {dir} is a directory,
-# {missing} a path that does not exist.
+# {missing} a path that does not exist, {file} a file.
 SERVE_CASES: dict[str, tuple[list[str], str]] = {
     "--host": (["--host", "300.1.1.1", "--no-control", "--port", "0"], "cannot bind 300.1.1.1"),
     "--port": (["--port", "99999"], "argument --port: '99999' is not a port: give 0..65535"),
@@ -55,7 +55,10 @@ CHECK_CASES: dict[str, tuple[list[str], str]] = {
     "--timeout": (["--timeout", "0"], "timeout: must be a number of seconds above 0"),
     "--seed": (["--seed", "lucky"], "--seed: must be an integer (got 'lucky')"),
     "--report": (["--report", "{dir}"], "--report: {dir} is a directory"),
-    "--write-profile": (["--write-profile", "{missing}/p.json"], "--write-profile: no directory for"),
+    "--write-profile": (
+        ["--write-profile", "{file}/p.json"],
+        "--write-profile: cannot write {file}/p.json: {file} is a file",
+    ),
 }
 CHECK_MORE_CASES: list[tuple[list[str], str]] = [
     (["--timeout", "inf"], "timeout: must be a number of seconds above 0"),
@@ -85,7 +88,8 @@ def test_every_option_has_a_bad_value_case(command: str) -> None:
 
 
 def _run(tmp_path: Path, command: list[str], args: list[str]) -> subprocess.CompletedProcess[str]:
-    places = {"dir": str(tmp_path), "missing": str(tmp_path / "missing")}
+    (tmp_path / "a-file").write_text("", "utf-8")
+    places = {"dir": str(tmp_path), "missing": str(tmp_path / "missing"), "file": str(tmp_path / "a-file")}
     filled = [arg.format(**places) for arg in args]
     return subprocess.run(
         [*COMMAND, *command, *filled], capture_output=True, text=True, timeout=60, cwd=tmp_path, check=False
@@ -93,7 +97,7 @@ def _run(tmp_path: Path, command: list[str], args: list[str]) -> subprocess.Comp
 
 
 def _assert_usage_error(result: subprocess.CompletedProcess[str], expected: str, tmp_path: Path) -> None:
-    fragment = expected.format(dir=tmp_path, missing=tmp_path / "missing")
+    fragment = expected.format(dir=tmp_path, missing=tmp_path / "missing", file=tmp_path / "a-file")
     assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     assert result.stdout == ""

@@ -97,14 +97,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _check_writable(option: str, path: str | None) -> None:
-    """Refuse before the run an output file the run could not write at its end."""
+    """Refuse before the run an output file the run could not write at its end (missing
+    directories are made then; a file where a directory must be is not)."""
     if path is None:
         return
-    where = Path(path)
+    where = Path(path).absolute()
     if where.is_dir():
         raise ConfigError(f"{option}: {path} is a directory; give a file name")
-    if not where.absolute().parent.is_dir():
-        raise ConfigError(f"{option}: no directory for {path}")
+    ancestor = where.parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise ConfigError(f"{option}: cannot write {path}: {ancestor} is a file, not a directory")
+    if not os.access(ancestor, os.W_OK):
+        raise ConfigError(f"{option}: cannot write {path}: no permission to write in {ancestor}")
 
 
 def _preflight(target: Target) -> None:
