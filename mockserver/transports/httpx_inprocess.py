@@ -18,15 +18,16 @@ much per request (docs/httpx.md).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from unittest import mock
+import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import anyio.to_thread
 import httpx
 
 from mockserver.faults.hooks import DROP_KEY
 from mockserver.transports.inprocess import WsgiApp, environ_of, run_wsgi, url_pattern
+from mockserver.transports.swap import Routed
 
 MayBlock = Callable[[], bool]
 _HOP_BY_HOP = frozenset({"content-length", "transfer-encoding", "connection"})
@@ -108,25 +109,42 @@ class AsyncInventoryTransport(httpx.AsyncBaseTransport):
             await self._passthrough.aclose()
 
 
-@contextmanager
-def patching(app: WsgiApp, base_url: str, may_block: MayBlock = _always) -> Iterator[None]:
-    """Answer ``base_url`` in-process for every httpx client on the default transports."""
-    pattern = url_pattern(base_url)
-    sync_send = httpx.HTTPTransport.handle_request
-    async_send = httpx.AsyncHTTPTransport.handle_async_request
+def _routes() -> list[tuple[object, str, object]]:
+    return [
+        (httpx.HTTPTransport, "handle_request", _handle_request),
+        (httpx.AsyncHTTPTransport, "handle_async_request", _handle_async_request),
+    ]
 
-    def handle_request(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
-        if pattern.match(str(request.url)):
-            return answer(app, request)
-        return sync_send(transport, request)
 
-    async def handle_async_request(transport: httpx.AsyncHTTPTransport, request: httpx.Request) -> httpx.Response:
-        if pattern.match(str(request.url)):
-            return await answer_async(app, request, may_block)
-        return await async_send(transport, request)
+_ROUTED: Routed[tuple[re.Pattern[str], WsgiApp, MayBlock]] = Routed(_routes)
 
-    with (
-        mock.patch.object(httpx.HTTPTransport, "handle_request", handle_request),
-        mock.patch.object(httpx.AsyncHTTPTransport, "handle_async_request", handle_async_request),
-    ):
-        yield
+
+def _route_of(url: str) -> tuple[re.Pattern[str], WsgiApp, MayBlock] | None:
+    for route in reversed(_ROUTED.routes):  # the newest first: a nested fake answers its own URL
+        if route[0].match(url):
+            return route
+    return None
+
+
+def _handle_request(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+    route = _route_of(str(request.url))
+    if route is not None:
+        return answer(route[1], request)
+    send = _ROUTED.original(httpx.HTTPTransport, "handle_request")
+    response: httpx.Response = send(transport, request)
+    return response
+
+
+async def _handle_async_request(transport: httpx.AsyncHTTPTransport, request: httpx.Request) -> httpx.Response:
+    route = _route_of(str(request.url))
+    if route is not None:
+        return await answer_async(route[1], request, route[2])
+    send = _ROUTED.original(httpx.AsyncHTTPTransport, "handle_async_request")
+    response: httpx.Response = await send(transport, request)
+    return response
+
+
+def patching(app: WsgiApp, base_url: str, may_block: MayBlock = _always) -> AbstractContextManager[None]:
+    """Answer ``base_url`` in-process for every httpx client on the default transports, inside
+    the block (the methods are replaced from the first active block to the last)."""
+    return _ROUTED.active((url_pattern(base_url), app, may_block))

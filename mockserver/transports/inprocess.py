@@ -107,6 +107,7 @@ def call_wsgi(app: WsgiApp, request: PreparedRequest) -> CallbackResult:
     return status, {k: v for k, v in headers if k.lower() != "content-length"}, body
 
 
+@lru_cache(maxsize=64)
 def url_pattern(base_url: str) -> re.Pattern[str]:
     """A pattern matching ``base_url`` and every URL under it (not a longer host)."""
     return re.compile(re.escape(base_url.rstrip("/")) + r"(?:[/?#].*)?\Z")

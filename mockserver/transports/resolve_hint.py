@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
+from functools import lru_cache
 from typing import Any
-from unittest import mock
 from urllib.parse import urlsplit
+
+from mockserver.transports.swap import Routed
 
 INTERCEPTED = "requests and httpx"
 
@@ -25,39 +26,51 @@ def _is_literal(host: str) -> bool:
     return True
 
 
-@contextmanager
-def hinting(base_url: str) -> Iterator[None]:
-    """Make resolving ``base_url``'s host raise ``socket.gaierror`` naming the fix.
+def hinting(base_url: str) -> AbstractContextManager[None]:
+    """Inside the block, resolving ``base_url``'s host raises ``socket.gaierror`` naming the fix.
 
     A made-up host (``inventory.mock``) is refused on every port: another port or scheme is a
     wrong base URL. An IP address or ``localhost`` is refused on the base URL's port only.
     """
+    return _ROUTED.active(base_url)
+
+
+def _getaddrinfo(name: Any, service: Any, *args: Any, **kwargs: Any) -> Any:
+    asked = (name.decode() if isinstance(name, bytes) else name) if name is not None else None
+    if isinstance(asked, str):
+        asked = asked.lower().strip("[]")
+        for base_url in reversed(_ROUTED.routes):
+            problem = _problem(base_url, asked, _port(service))
+            if problem is not None:
+                raise socket.gaierror(socket.EAI_NONAME, problem)
+    return _ROUTED.original(socket, "getaddrinfo")(name, service, *args, **kwargs)
+
+
+def _problem(base_url: str, asked: str, asked_port: int | None) -> str | None:
+    host, port, literal = _target(base_url)
+    if asked != host or (literal and asked_port != port):
+        return None
+    if asked_port in (port, None):
+        return (
+            f"{base_url} is answered in-process for {INTERCEPTED} clients only; this client uses "
+            "another library: serve the fake on a socket instead (the inventory_server fixture, "
+            "or InventoryMock.serve())"
+        )
+    return (
+        f"{host}:{asked_port} is not the fake: it answers {base_url} in-process "
+        "(a wrong scheme or port; use the fixture's base_url)"
+    )
+
+
+_ROUTED: Routed[str] = Routed(lambda: [(socket, "getaddrinfo", _getaddrinfo)])
+
+
+@lru_cache(maxsize=64)
+def _target(base_url: str) -> tuple[str, int, bool]:
+    """(host, port, whether the host is an address or localhost) of ``base_url``."""
     parts = urlsplit(base_url)
     host = (parts.hostname or "").lower()
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    literal = _is_literal(host)
-    original = socket.getaddrinfo
-
-    def getaddrinfo(name: Any, service: Any, *args: Any, **kwargs: Any) -> Any:
-        asked = name.decode() if isinstance(name, bytes) else name
-        asked_port = _port(service)
-        if isinstance(asked, str) and asked.lower().strip("[]") == host and (not literal or asked_port == port):
-            if asked_port in (port, None):
-                problem = (
-                    f"{base_url} is answered in-process for {INTERCEPTED} clients only; this client uses "
-                    "another library: serve the fake on a socket instead (the inventory_server fixture, "
-                    "or InventoryMock.serve())"
-                )
-            else:
-                problem = (
-                    f"{host}:{asked_port} is not the fake: it answers {base_url} in-process "
-                    "(a wrong scheme or port; use the fixture's base_url)"
-                )
-            raise socket.gaierror(socket.EAI_NONAME, problem)
-        return original(name, service, *args, **kwargs)
-
-    with mock.patch.object(socket, "getaddrinfo", getaddrinfo):
-        yield
+    return host, parts.port or (443 if parts.scheme == "https" else 80), _is_literal(host)
 
 
 def _port(service: Any) -> int | None:
