@@ -190,9 +190,12 @@ class DropConnections:
         if close is not None:
             close()
         kind, seconds, plan = mark
+        # Found before the hold, while this request is the one waiting for an answer: after it, the
+        # client may have given up and another connection (the request that released the hold) may
+        # be the one waiting -- it must not be the one cut.
+        connection = client_socket(environ)
         if kind == "timeout":
             plan.wait(seconds)
-        connection = client_socket(environ)
         if connection is not None:
             # The client sees the connection end without an answer, and the server does not
             # wait on it for a next request.

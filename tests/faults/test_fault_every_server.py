@@ -109,3 +109,24 @@ def test_a_fault_looks_the_same_to_the_client_on_every_transport(
             with pytest.raises(requests.ReadTimeout):  # a client with a shorter timeout gives up first
                 _list(base, timeout=HOLD)
     assert _list(base).status_code == 200  # the rule was used up; the server still answers
+
+
+@pytest.mark.parametrize("server", ["werkzeug", "granian"])
+def test_releasing_a_held_timeout_never_cuts_the_request_that_released_it(
+    server: str, request: pytest.FixtureRequest
+) -> None:
+    # The held request looks for its own connection before the hold: after it, its client has given
+    # up and the releasing DELETE may be the one connection waiting for an answer.
+    if server == "werkzeug":
+        mock, url = request.getfixturevalue("werkzeug_fake")
+        mock.reset()
+    else:
+        url = request.getfixturevalue("granian_url")
+    add = _over_http(url)
+    for _ in range(8):
+        add({"route": "list", "kind": "timeout", "seconds": 30, "times": 1})
+        with pytest.raises(requests.ReadTimeout):
+            _list(url, timeout=0.3)
+        released = requests.delete(f"{url}/_mock/faults", timeout=30)
+        assert released.status_code == 200, released.text
+    assert _list(url).status_code == 200
