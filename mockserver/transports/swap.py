@@ -18,12 +18,12 @@ class Routed(Generic[Route]):
     def __init__(self, replacements: Callable[[], list[tuple[Any, str, Any]]]) -> None:
         self.routes: list[Route] = []
         self._replacements = replacements
-        self._originals: dict[tuple[int, str], Any] = {}
-        self._installed: list[tuple[Any, str, Any]] = []
+        # (id(owner), name) -> (owner, what it was): read by the replacing functions on every call
+        self._originals: dict[tuple[int, str], tuple[Any, Any]] = {}
 
     def original(self, owner: object, name: str) -> Any:
         """What ``owner.name`` was before the replacement."""
-        return self._originals[(id(owner), name)]
+        return self._originals[(id(owner), name)][1]
 
     def active(self, route: Route) -> _Active[Route]:
         """A context manager: ``route`` is active inside the block."""
@@ -31,18 +31,18 @@ class Routed(Generic[Route]):
 
     def add(self, route: Route) -> None:
         if not self.routes:
-            self._installed = [(owner, name, getattr(owner, name)) for owner, name, _ in self._replacements()]
-            self._originals = {(id(owner), name): value for owner, name, value in self._installed}
-            for owner, name, value in self._replacements():
+            replacements = self._replacements()
+            self._originals = {(id(owner), name): (owner, getattr(owner, name)) for owner, name, _ in replacements}
+            for owner, name, value in replacements:
                 setattr(owner, name, value)
         self.routes.append(route)
 
     def remove(self, route: Route) -> None:
         self.routes.remove(route)
         if not self.routes:
-            for owner, name, value in reversed(self._installed):
+            for (_, name), (owner, value) in reversed(self._originals.items()):
                 setattr(owner, name, value)
-            self._installed = []
+            self._originals = {}
 
 
 class _Active(Generic[Route]):
