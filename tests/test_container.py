@@ -132,7 +132,9 @@ def test_the_dockerfile_runs_the_tested_entry_command_as_a_user_that_is_not_root
                 assert (ROOT / source).exists(), source
 
 
-def test_the_dockerfiles_build_command_names_this_file() -> None:
+def test_the_dockerfiles_comments_name_its_build_command_and_only_variables_the_entry_reads() -> None:
     text = DOCKERFILE.read_text("utf-8")
     assert "docker build -f docs/docker/Dockerfile -t inventory-mock ." in text
-    assert DOCKERFILE.relative_to(ROOT).as_posix() == "docs/docker/Dockerfile"
+    named = {f"INVENTORY_MOCK_{suffix}" for suffix in re.findall(r"INVENTORY_MOCK_([A-Z_]*[A-Z])", text)}
+    read = {*container.VALUED, "INVENTORY_MOCK_NO_CONTROL", "INVENTORY_MOCK_HOST"}
+    assert named == read
